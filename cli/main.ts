@@ -1,0 +1,26 @@
+// `memory <command> <subcommand> [options]`: one entry for every operator command.
+import { migrateCommand } from "./migrate.ts";
+
+const USAGE = `usage: memory <command> [options]
+
+commands:
+  migrate   schema migrations (status, up, down, verify)
+
+Run 'memory <command> --help' for a command's options.`;
+
+export async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case "migrate":
+      return migrateCommand(rest);
+    case undefined:
+    case "-h":
+    case "--help":
+    case "help":
+      console.log(USAGE);
+      return command === undefined ? 2 : 0;
+    default:
+      console.error(`memory: unknown command '${command}'\n\n${USAGE}`);
+      return 2;
+  }
+}

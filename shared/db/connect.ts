@@ -1,0 +1,28 @@
+// One way to open a server connection pool, for the CLI, the HTTP handlers and the tests.
+import postgres from "postgres";
+
+export interface ConnectOptions {
+  max?: number;
+  /** Milliseconds; applied to every statement of the pool as statement_timeout. */
+  statementTimeoutMs?: number;
+  applicationName?: string;
+}
+
+/** The connection string Supabase gives edge functions, else the conventional one. */
+export function databaseUrlFromEnv(env: Record<string, string | undefined>): string | undefined {
+  return env.SUPABASE_DB_URL || env.DATABASE_URL || undefined;
+}
+
+export function connect(url: string, options: ConnectOptions = {}): postgres.Sql {
+  return postgres(url, {
+    max: options.max ?? 10,
+    idle_timeout: 20,
+    connect_timeout: 10,
+    prepare: false, // Supabase's transaction pooler (port 6543) does not keep prepared statements.
+    onnotice: () => {},
+    connection: {
+      application_name: options.applicationName ?? "supabase-chat-memory",
+      ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
+    },
+  });
+}

@@ -1,0 +1,54 @@
+-- Every index exists and serves the query the product runs for it (sequential scans priced out).
+begin;
+select plan(14);
+
+select indexes_are('public', 'user_memories', array[
+  'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
+  'user_memories_active_recent_idx', 'user_memories_active_importance_idx', 'user_memories_active_type_category_idx',
+  'user_memories_active_fts_idx', 'user_memories_active_embedding_idx', 'user_memories_duplicate_of_idx',
+  'user_memories_source_conversation_idx', 'user_memories_previous_version_key'], 'user_memories has exactly its indexes');
+select indexes_are('public', 'conversations', array['conversations_pkey', 'conversations_id_user_id_key', 'conversations_user_started_idx'],
+  'conversations has exactly its indexes');
+select matches(pg_get_indexdef('public.user_memories_active_embedding_idx'::regclass), 'USING hnsw \(embedding (extensions\.)?vector_cosine_ops\) WHERE is_active',
+  'the embedding index is HNSW with cosine distance over active memories');
+
+-- A few users with enough rows for the statistics to look like a real table.
+select tests.create_user('u' || g || '@example.com') from generate_series(1, 5) g;
+insert into public.conversations (user_id) select id from auth.users;
+insert into public.user_memories (user_id, fact, memory_type, category, importance_score, is_active, embedding, embedding_model, source_conversation_id)
+select u.id, 'memory ' || g || ' about ' || (array['tea', 'cats', 'running', 'Lisbon'])[1 + g % 4],
+       (array['person', 'preference', 'event', 'topic', 'fact', 'emotion'])[1 + g % 6],
+       (array['food', 'family', 'work'])[1 + g % 3], (g % 100) / 100.0, g % 10 <> 0,
+       tests.embedding(g), 'gte-small', c.id
+from auth.users u join public.conversations c on c.user_id = u.id, generate_series(1, 400) g;
+analyze public.user_memories;
+analyze public.conversations;
+create temp table probe as select id as user_id, (select id from public.user_memories m where m.user_id = u.id limit 1) as memory_id
+  from auth.users u limit 1;
+
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and updated_at < now() - interval '90 days'$$, (select user_id from probe)),
+  'user_memories_user_id_idx');
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active order by created_at desc limit 20$$, (select user_id from probe)),
+  'user_memories_active_recent_idx');
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and importance_score >= 0.9 order by importance_score desc limit 10$$, (select user_id from probe)),
+  'user_memories_active_importance_idx');
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and memory_type = 'preference' and category = 'food'$$, (select user_id from probe)),
+  'user_memories_active_type_category_idx');
+select tests.uses_index($$select id from public.user_memories where is_active and fts @@ websearch_to_tsquery('english', 'Lisbon running')$$,
+  'user_memories_active_fts_idx');
+select tests.uses_index(format($$select id from public.user_memories where is_active order by embedding operator(extensions.<=>) %L::extensions.vector limit 10$$, tests.embedding(7)),
+  'user_memories_active_embedding_idx');
+select tests.uses_index(format($$select id from public.user_memories where duplicate_of = %L$$, (select memory_id from probe)),
+  'user_memories_duplicate_of_idx');
+select tests.uses_index(format($$select id from public.user_memories where source_conversation_id = %L$$, (select id from public.conversations limit 1)),
+  'user_memories_source_conversation_idx');
+select tests.uses_index(format($$select id from public.user_memories where previous_version_id = %L$$, (select memory_id from probe)),
+  'user_memories_previous_version_key');
+select tests.uses_index(format($$select id from public.conversations where user_id = %L order by started_at desc limit 20$$, (select user_id from probe)),
+  'conversations_user_started_idx');
+select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' and c.conrelid in ('public.user_memories'::regclass, 'public.conversations'::regclass)
+  and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])$$,
+  'every foreign key has an index that leads with its first column');
+
+select * from finish();
+rollback;

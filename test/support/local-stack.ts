@@ -1,0 +1,60 @@
+// The project-local PostgreSQL cluster the tests run on (scripts/db/ctl.sh), and the migrated template
+// every test database is cloned from.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { readFile } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import postgres from "postgres";
+import { postgresExecutor } from "../../shared/db/executor.ts";
+import { readMigrations } from "../../shared/migrations/files.ts";
+import { migrateUp } from "../../shared/migrations/apply.ts";
+
+export const run = promisify(execFile);
+export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
+export const MIGRATIONS_DIR = `${ROOT}supabase/migrations`;
+export const PORT = Number(process.env.MEMORY_DB_PORT ?? 54322);
+export const TEMPLATE_DB = "memory_test_template";
+
+export function urlFor(database: string): string {
+  return `postgresql://postgres:postgres@127.0.0.1:${PORT}/${database}`;
+}
+
+export function adminSql(database = "postgres") {
+  return postgres(urlFor(database), { max: 1, onnotice: () => {} });
+}
+
+export async function startStack(): Promise<void> {
+  await run("bash", [`${ROOT}scripts/db/ctl.sh`, "start"], { cwd: ROOT, maxBuffer: 16 << 20 });
+}
+
+/** Supabase's built-ins, plus the pgTAP helpers when the database is for tests. */
+export async function bootstrap(database: string, { testHelpers = true } = {}): Promise<void> {
+  const sql = adminSql(database);
+  try {
+    await sql.unsafe(await readFile(`${ROOT}scripts/db/bootstrap.sql`, "utf8")).simple();
+    if (testHelpers) await sql.unsafe(await readFile(`${ROOT}scripts/db/test-helpers.sql`, "utf8")).simple();
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function recreateDatabase(name: string, template?: string): Promise<void> {
+  const sql = adminSql();
+  try {
+    await sql.unsafe(`drop database if exists "${name}" with (force)`);
+    await sql.unsafe(`create database "${name}"${template ? ` template "${template}"` : ""}`);
+  } finally {
+    await sql.end();
+  }
+}
+
+export async function buildTemplate(): Promise<void> {
+  await recreateDatabase(TEMPLATE_DB);
+  await bootstrap(TEMPLATE_DB);
+  const sql = adminSql(TEMPLATE_DB);
+  try {
+    await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
+  } finally {
+    await sql.end();
+  }
+}
