@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
 STATE=$ROOT/.local/db
 DATA=$STATE/data
-RUN=$STATE/run
+
 LOG=$STATE/server.log
 PORT=${MEMORY_DB_PORT:-54322}
 PASSWORD=postgres
@@ -25,13 +25,24 @@ psql_local() { PGOPTIONS="-c client_min_messages=warning" "$PG_BIN/psql" -X -q -
 
 is_running() { [ -f "$DATA/postmaster.pid" ] && as_owner "$PG_BIN/pg_ctl" -D "$DATA" status >/dev/null 2>&1; }
 
+# As root, the server's user must be able to reach the data folder. When the checkout sits under a folder
+# it cannot enter (a private temp dir, say), the cluster lives in /var/tmp and .local/db links to it.
+prepare_state_dir() {
+  mkdir -p "$ROOT/.local"
+  if [ "$(id -u)" -ne 0 ] || runuser -u postgres -- test -x "$ROOT/.local"; then
+    mkdir -p "$STATE"
+  else
+    local elsewhere; elsewhere=/var/tmp/supabase-chat-memory-db/$(echo -n "$ROOT" | sha256sum | cut -c1-12)
+    log "user postgres cannot enter $ROOT; keeping the cluster in $elsewhere (linked from .local/db)"
+    mkdir -p "$elsewhere"; chmod 755 /var/tmp/supabase-chat-memory-db "$elsewhere"
+    ln -sfn "$elsewhere" "$STATE"
+  fi
+  if [ "$(id -u)" -eq 0 ]; then chown postgres:postgres "$STATE/"; fi
+}
+
 init_cluster() {
   log "initdb into $DATA"
-  mkdir -p "$STATE" "$RUN"
-  if [ "$(id -u)" -eq 0 ]; then
-    chown postgres:postgres "$STATE" "$RUN"
-    runuser -u postgres -- test -x "$STATE" || { log "user postgres cannot reach $STATE; move the checkout to a readable path"; exit 1; }
-  fi
+  prepare_state_dir
   local pwfile; pwfile=$(mktemp); echo "$PASSWORD" >"$pwfile"; chmod 644 "$pwfile"
   as_owner "$PG_BIN/initdb" -D "$DATA" -U postgres --pwfile="$pwfile" --auth-local=trust --auth-host=scram-sha-256 \
     --encoding=UTF8 --locale=C.UTF-8 >/dev/null
@@ -42,7 +53,7 @@ init_cluster() {
 # --- supabase-chat-memory local stack ---
 listen_addresses = '127.0.0.1'
 port = $PORT
-unix_socket_directories = '$RUN'
+unix_socket_directories = ''  # TCP only: a deep checkout path would overflow the socket path limit
 max_connections = 300
 shared_buffers = 1GB
 work_mem = 16MB
@@ -84,7 +95,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  reset) stop; rm -rf "$STATE"; start ;;
+  reset) stop; rm -rf "$(readlink -f "$STATE")" "$STATE"; start ;;
   status) if is_running; then log "running on 127.0.0.1:$PORT"; else log "not running"; exit 3; fi ;;
   url) echo "$DATABASE_URL_LOCAL" ;;
   *) echo "usage: $0 start|stop|reset|status|url" >&2; exit 2 ;;
