@@ -7,9 +7,9 @@ set -euo pipefail
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
 STATE=$ROOT/.local/db
-DATA=$STATE/data
-
-LOG=$STATE/server.log
+# The physical folder: the server's user may not be able to walk through the checkout to a link in it.
+resolve_paths() { DATA=$(readlink -f "$STATE")/data; LOG=$(readlink -f "$STATE")/server.log; }
+resolve_paths
 PORT=${MEMORY_DB_PORT:-54322}
 PASSWORD=postgres
 export DATABASE_URL_LOCAL="postgresql://postgres:$PASSWORD@127.0.0.1:$PORT/postgres"
