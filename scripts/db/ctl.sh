@@ -8,7 +8,7 @@ ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 PG_BIN=/usr/lib/postgresql/15/bin
 STATE=$ROOT/.local/db
 # The physical folder: the server's user may not be able to walk through the checkout to a link in it.
-resolve_paths() { DATA=$(readlink -f "$STATE")/data; LOG=$(readlink -f "$STATE")/server.log; }
+resolve_paths() { DATA=$(readlink -m "$STATE")/data; LOG=$(readlink -m "$STATE")/server.log; }
 resolve_paths
 PORT=${MEMORY_DB_PORT:-54322}
 PASSWORD=postgres
@@ -96,7 +96,7 @@ stop() {
 case "${1:-}" in
   start) start ;;
   stop) stop ;;
-  reset) stop; rm -rf "$(readlink -f "$STATE")" "$STATE"; start ;;
+  reset) stop; rm -rf "$(readlink -m "$STATE")" "$STATE"; start ;;
   status) if is_running; then log "running on 127.0.0.1:$PORT"; else log "not running"; exit 3; fi ;;
   url) echo "$DATABASE_URL_LOCAL" ;;
   *) echo "usage: $0 start|stop|reset|status|url" >&2; exit 2 ;;
