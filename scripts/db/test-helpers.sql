@@ -17,6 +17,16 @@ create or replace function tests.user_id(p_email text) returns uuid
 language sql stable security definer set search_path = ''
 as $$ select id from auth.users where email = p_email $$;
 
+-- Acts as an API role for the rest of the transaction, with the claims PostgREST would set.
+create or replace function tests.act_as(p_role text, p_claims jsonb) returns void
+language plpgsql
+as $$
+begin
+  perform set_config('request.jwt.claims', (p_claims || jsonb_build_object('role', p_role))::text, true);
+  execute format('set local role %I', p_role);
+end
+$$;
+
 create or replace function tests.authenticate_as(p_email text) returns void
 language plpgsql
 as $$
@@ -26,29 +36,17 @@ begin
   if v_id is null then
     raise exception 'tests.authenticate_as: no user %', p_email;
   end if;
-  perform set_config('request.jwt.claims',
-    json_build_object('sub', v_id, 'role', 'authenticated', 'email', p_email)::text, true);
-  execute 'set local role authenticated';
+  perform tests.act_as('authenticated', jsonb_build_object('sub', v_id, 'email', p_email));
 end
 $$;
 
 create or replace function tests.authenticate_as_anon() returns void
-language plpgsql
-as $$
-begin
-  perform set_config('request.jwt.claims', json_build_object('role', 'anon')::text, true);
-  execute 'set local role anon';
-end
-$$;
+language sql
+as $$ select tests.act_as('anon', '{}') $$;
 
 create or replace function tests.authenticate_as_service_role() returns void
-language plpgsql
-as $$
-begin
-  perform set_config('request.jwt.claims', json_build_object('role', 'service_role')::text, true);
-  execute 'set local role service_role';
-end
-$$;
+language sql
+as $$ select tests.act_as('service_role', '{}') $$;
 
 create or replace function tests.clear_authentication() returns void
 language plpgsql
