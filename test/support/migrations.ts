@@ -1,0 +1,41 @@
+// Fixtures for migration tests: empty bootstrapped databases, schema dumps, copies of the migrations folder.
+import { cp, mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { createTestDatabase, type TestDatabase } from "./database.ts";
+import { bootstrap, MIGRATIONS_DIR, run } from "./local-stack.ts";
+
+/** A database with Supabase's built-ins and no migration applied. */
+export async function createEmptyDatabase(): Promise<TestDatabase> {
+  const database = await createTestDatabase({ template: null });
+  await bootstrap(database.name, { testHelpers: false });
+  return database;
+}
+
+/** The schema as pg_dump prints it, without the migration history (which is what changes). */
+export async function schemaDump(database: TestDatabase): Promise<string> {
+  const { stdout } = await run(
+    "/usr/lib/postgresql/15/bin/pg_dump",
+    ["--schema-only", "--no-owner", "--exclude-schema=supabase_migrations", database.url],
+    { maxBuffer: 64 << 20 },
+  );
+  // Recent pg_dump releases fence the dump with a random \restrict key; it is not schema.
+  return stdout.replace(/^\\(un)?restrict .*$/gm, "");
+}
+
+export interface ProjectCopy {
+  /** A Supabase project folder (the CLI's --workdir). */
+  workdir: string;
+  /** Its supabase/migrations. */
+  dir: string;
+  cleanup(): Promise<void>;
+}
+
+/** A private copy of the project's supabase folder (config and migrations) to edit. */
+export async function copyMigrations(): Promise<ProjectCopy> {
+  const workdir = await mkdtemp(join(tmpdir(), "migrations-"));
+  const dir = join(workdir, "supabase", "migrations");
+  await cp(MIGRATIONS_DIR, dir, { recursive: true });
+  await cp(join(MIGRATIONS_DIR, "..", "config.toml"), join(workdir, "supabase", "config.toml"));
+  return { workdir, dir, cleanup: () => rm(workdir, { recursive: true, force: true }) };
+}
