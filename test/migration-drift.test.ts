@@ -54,7 +54,7 @@ describe("drift", () => {
     expect(pushed.migrations.map((m) => [m.state, m.appliedBy])).toEqual(files.map(() => ["applied", "other"]));
     expect(pushed.drift).toEqual([]);
     const last = files[files.length - 1];
-    await writeFile(last.path, last.sql.replace("char_length(fact) <= 2000", "char_length(fact) <= 4000"));
+    await writeFile(last.path, `${last.sql}\nselect 'a statement added after the push';\n`);
     files = await readMigrations(folder.dir);
     const report = await status(database.db, files);
     expect(report.drift.map((d) => [d.version, d.drift, d.appliedBy])).toEqual([[last.version, "changed", "other"]]);

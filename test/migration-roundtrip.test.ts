@@ -35,7 +35,8 @@ describe("up, down, up", () => {
       await migrateUp(database.db, files, { to: migration.version });
       const after = await schemaDump(database);
       expect(after, `${migration.fileName} changes the schema`).not.toBe(before);
-      const undone = await rollback(database.db, files);
+      // yes: seed rows (memory_settings) count as data; this test is about the schema.
+      const undone = await rollback(database.db, files, { yes: true });
       expect(undone.migrations.map((m) => m.version)).toEqual([migration.version]);
       expect(await schemaDump(database), `down/${migration.fileName} restores the schema`).toBe(before);
       await migrateUp(database.db, files, { to: migration.version });
@@ -57,8 +58,8 @@ describe("data across down and up", () => {
     const [user] = await database.sql`insert into auth.users (id, email) values (gen_random_uuid(), 'keep@example.com') returning id`;
     await database.sql`insert into public.conversations (user_id, title) values (${user.id}, 'kept')`;
     await migrateUp(database.db, files);
-    const undone = await rollback(database.db, files, { to: files[first].version });
-    expect(undone.dataLoss).toEqual([]);
+    const undone = await rollback(database.db, files, { to: files[first].version, yes: true });
+    expect(undone.dataLoss.map((l) => l.target).join()).not.toMatch(/conversations/);
     expect(undone.migrations.length).toBe(files.length - 1);
     await migrateUp(database.db, files);
     const rows = await database.sql`select title from public.conversations`;
@@ -68,23 +69,25 @@ describe("data across down and up", () => {
   it("refuses a rollback that would destroy rows unless confirmed, and changes nothing", async () => {
     const [user] = await database.sql`select id from auth.users where email = 'keep@example.com'`;
     await database.sql`insert into public.user_memories (user_id, fact, memory_type) values (${user.id}, 'likes tea', 'preference')`;
-    const last = files[files.length - 1];
-    const error = await rollback(database.db, files).catch((e) => e);
+    const memories = files.find((f) => f.name === "user_memories")!;
+    const newerThanMemories = files.filter((f) => f.version >= memories.version).map((f) => f.version).reverse();
+    const beforeMemories = files[files.indexOf(memories) - 1].version;
+    const error = await rollback(database.db, files, { to: beforeMemories }).catch((e) => e);
     expect(error).toBeInstanceOf(MigrationRefused);
     expect(error.reason).toBe("data_loss");
     expect(error.message).toMatch(/public\.user_memories \(has rows\)/);
     expect(error.message).toMatch(/--yes/);
     const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories`;
     expect(n).toBe(1);
-    const [{ applied }] = await database.sql`select count(*)::int as applied from supabase_migrations.schema_migrations where version = ${last.version}`;
-    expect(applied).toBe(1);
+    const [{ applied }] = await database.sql`select count(*)::int as applied from supabase_migrations.schema_migrations`;
+    expect(applied).toBe(files.length);
 
-    const dry = await rollback(database.db, files, { dryRun: true });
-    expect(dry.migrations.map((m) => m.version)).toEqual([last.version]);
-    expect(dry.dataLoss.map((l) => l.target)).toEqual(["public.user_memories (has rows)"]);
+    const dry = await rollback(database.db, files, { to: beforeMemories, dryRun: true });
+    expect(dry.migrations.map((m) => m.version)).toEqual(newerThanMemories);
+    expect(dry.dataLoss.map((l) => l.target)).toContain("public.user_memories (has rows)");
 
-    const done = await rollback(database.db, files, { yes: true });
-    expect(done.migrations.map((m) => m.version)).toEqual([last.version]);
+    const done = await rollback(database.db, files, { to: beforeMemories, yes: true });
+    expect(done.migrations.map((m) => m.version)).toEqual(newerThanMemories);
     const [{ exists }] = await database.sql`select to_regclass('public.user_memories') is not null as exists`;
     expect(exists).toBe(false);
   });
@@ -93,10 +96,10 @@ describe("data across down and up", () => {
     const rows = await database.sql`
       select version, direction, migration_checksum, executed_by, duration_ms, rolled_back_at
         from supabase_migrations.memory_migration_audit order by id`;
-    const last = files[files.length - 1];
-    const forLast = rows.filter((r) => r.version === last.version);
+    const memories = files.find((f) => f.name === "user_memories")!;
+    const forLast = rows.filter((r) => r.version === memories.version);
     expect(forLast.map((r) => r.direction)).toEqual(["up", "down", "up", "down"]);
-    expect(forLast.every((r) => r.migration_checksum === last.checksum && r.executed_by === "postgres")).toBe(true);
+    expect(forLast.every((r) => r.migration_checksum === memories.checksum && r.executed_by === "postgres")).toBe(true);
     expect(forLast.filter((r) => r.direction === "up").every((r) => r.rolled_back_at !== null)).toBe(true);
     expect(rows.every((r) => Number.isInteger(r.duration_ms) && r.duration_ms >= 0)).toBe(true);
   });

@@ -1,12 +1,16 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(14);
+select plan(19);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
   'user_memories_active_recent_idx', 'user_memories_active_importance_idx', 'user_memories_active_type_category_idx',
   'user_memories_active_fts_idx', 'user_memories_active_embedding_idx', 'user_memories_duplicate_of_idx',
-  'user_memories_source_conversation_idx', 'user_memories_previous_version_key'], 'user_memories has exactly its indexes');
+  'user_memories_source_conversation_idx', 'user_memories_previous_version_key', 'user_memories_active_fact_key',
+  'user_memories_active_words_idx'], 'user_memories has exactly its indexes');
+select indexes_are('public', 'memory_idempotency_keys', array['memory_idempotency_keys_pkey', 'memory_idempotency_keys_memory_idx'],
+  'memory_idempotency_keys has exactly its indexes');
+select indexes_are('public', 'memory_user_stats', array['memory_user_stats_pkey'], 'memory_user_stats has exactly its primary key');
 select indexes_are('public', 'conversations', array['conversations_pkey', 'conversations_id_user_id_key', 'conversations_user_started_idx'],
   'conversations has exactly its indexes');
 select matches(pg_get_indexdef('public.user_memories_active_embedding_idx'::regclass), 'USING hnsw \(embedding (extensions\.)?vector_cosine_ops\) WHERE is_active',
@@ -46,7 +50,13 @@ select tests.uses_index(format($$select id from public.user_memories where previ
   'user_memories_previous_version_key');
 select tests.uses_index(format($$select id from public.conversations where user_id = %L order by started_at desc limit 20$$, (select user_id from probe)),
   'conversations_user_started_idx');
-select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' and c.conrelid in ('public.user_memories'::regclass, 'public.conversations'::regclass)
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and md5(public.normalize_fact(fact)) = md5(public.normalize_fact('Memory 7 about cats'))$$, (select user_id from probe)),
+  'user_memories_active_fact_key');
+select tests.uses_index($$select id from public.user_memories where is_active and public.fact_words(fact) && array['lisbon']$$,
+  'user_memories_active_words_idx');
+select tests.uses_index(format($$select 1 from public.memory_idempotency_keys where memory_id = %L$$, (select memory_id from probe)),
+  'memory_idempotency_keys_memory_idx');
+select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace
   and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])$$,
   'every foreign key has an index that leads with its first column');
 

@@ -1,9 +1,10 @@
 -- The habits Supabase's linter checks, over everything the migrations create: RLS on every table in public,
 -- no privilege for anon, nothing reachable in private, every function with search_path = '' and a comment.
 begin;
-select plan(12);
+select plan(13);
 
-select tables_are('public', array['conversations', 'user_memories'], 'public holds exactly the memory tables');
+select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_user_stats', 'memory_idempotency_keys'],
+  'public holds exactly the memory tables');
 select is_empty($$select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity$$,
   'every table in public has row-level security enabled');
 select is_empty($$select c.relname, p.privilege_type from pg_class c
@@ -14,8 +15,7 @@ select is_empty($$select c.relname from pg_class c cross join lateral aclexplode
   where c.relnamespace = 'public'::regnamespace and a.grantee = 'authenticated'::regrole
     and a.privilege_type not in ('SELECT', 'INSERT', 'UPDATE', 'DELETE')$$,
   'authenticated holds only SELECT, INSERT, UPDATE, DELETE (no TRUNCATE, REFERENCES, TRIGGER)');
-select ok(not has_schema_privilege('anon', 'private', 'usage') and not has_schema_privilege('authenticated', 'private', 'usage')
-  and not has_schema_privilege('service_role', 'private', 'usage'), 'no API role can use schema private');
+select ok(not has_schema_privilege('anon', 'private', 'usage'), 'anon cannot use schema private');
 select is_empty($$select p.oid::regprocedure from pg_proc p
   where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
     and not coalesce(p.proconfig @> array['search_path=""'], false)$$,
@@ -29,15 +29,21 @@ select is_empty($$select p.oid::regprocedure from pg_proc p
   where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)
     and (has_function_privilege('anon', p.oid, 'execute') or has_function_privilege('public', p.oid, 'execute'))$$,
   'anon and public cannot execute any function of the project');
-select is_empty($$select p.oid::regprocedure from pg_proc p where p.pronamespace = 'private'::regnamespace
-    and has_function_privilege('authenticated', p.oid, 'execute')$$,
-  'authenticated cannot execute internals in private');
+select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p
+    where p.pronamespace = 'private'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')),
+  array['acting_user', 'active_memory_for_update', 'find_duplicate', 'lock_user_memories', 'validate_memory_input'],
+  'authenticated may execute exactly the private helpers the public functions call');
+select is_empty($$select p.oid::regprocedure from pg_proc p where p.prosecdef
+    and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('service_role', p.oid, 'execute'))
+    and p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)$$,
+  'no API role can call a security definer function (they run only as triggers)');
 select policies_are('public', 'user_memories',
   array['user_memories_select_own', 'user_memories_insert_own', 'user_memories_update_own', 'user_memories_delete_own'],
   'user_memories has one policy per command');
-select is_empty($$select policyname from pg_policies where schemaname = 'public'
-  and (roles <> array['authenticated']::name[] or coalesce(qual, with_check) not like '%( SELECT auth.uid() AS uid)%')$$,
-  'every policy is for authenticated and compares (select auth.uid()), evaluated once per statement');
+select is_empty($$select p.policyname from pg_policies p where p.schemaname = 'public'
+  and exists (select 1 from information_schema.columns c where c.table_schema = 'public' and c.table_name = p.tablename and c.column_name = 'user_id')
+  and (p.roles <> array['authenticated']::name[] or coalesce(p.qual, p.with_check) not like '%( SELECT auth.uid() AS uid)%')$$,
+  'every policy on a per-user table is for authenticated and compares (select auth.uid()), evaluated once per statement');
 
 select * from finish();
 rollback;

@@ -55,7 +55,7 @@ select tests.rejects($$insert into public.user_memories (user_id, fact, memory_t
 select tests.rejects($$insert into public.user_memories (user_id, fact, memory_type, confidence_score) select id, 'x', 'fact', 'NaN' from ana$$,
   '23514', 'user_memories_confidence_range', 'confidence NaN is rejected');
 select lives_ok($$insert into public.user_memories (user_id, fact, memory_type, importance_score, confidence_score)
-  select id, 'bounds', 'fact', s, 1 - s from ana, unnest(array[0, 1]::float8[]) s$$, 'scores 0 and 1 are accepted');
+  select id, 'bounds ' || s, 'fact', s, 1 - s from ana, unnest(array[0, 1]::float8[]) s$$, 'scores 0 and 1 are accepted');
 
 -- user
 select tests.rejects($$insert into public.user_memories (fact, memory_type) values ('x', 'fact')$$,

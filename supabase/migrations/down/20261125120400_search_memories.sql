@@ -1,0 +1,2 @@
+-- Undoes 20261125120400_search_memories.
+drop function if exists public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean);
