@@ -140,3 +140,19 @@ begin
 end
 $$;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+-- The SQLSTATE and constraint a statement fails with (nulls if it succeeds); its effects are undone.
+create or replace function tests.error_of(p_query text, out state text, out constraint_name text)
+language plpgsql
+as $$
+begin
+  execute p_query;
+  raise exception using errcode = 'TSTOK';
+exception when others then
+  get stacked diagnostics state = returned_sqlstate, constraint_name = constraint_name;
+  if state = 'TSTOK' then
+    state := null;
+  end if;
+end
+$$;
+grant execute on all functions in schema tests to anon, authenticated, service_role;

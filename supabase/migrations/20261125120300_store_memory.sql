@@ -456,6 +456,9 @@ comment on function public.memory_history(uuid) is
 revoke all on function public.memory_history(uuid) from public, anon;
 grant execute on function public.memory_history(uuid) to authenticated, service_role;
 
+-- Erasure removes a user's counters too.
+grant delete on table public.memory_user_stats to service_role;
+
 create or replace function public.erase_user_data(target_user uuid)
 returns table (table_name text, rows_deleted bigint)
 language plpgsql

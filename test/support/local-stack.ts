@@ -24,7 +24,9 @@ export function adminSql(database = "postgres") {
 }
 
 export async function startStack(): Promise<void> {
-  await run("bash", [`${ROOT}scripts/db/ctl.sh`, "start"], { cwd: ROOT, maxBuffer: 16 << 20 });
+  await run("bash", [`${ROOT}scripts/db/ctl.sh`, "start"], {
+    cwd: ROOT, maxBuffer: 16 << 20, env: { ...process.env, MEMORY_DB_SKIP_MIGRATE: "1" },
+  });
 }
 
 /** Supabase's built-ins, plus the pgTAP helpers when the database is for tests. */

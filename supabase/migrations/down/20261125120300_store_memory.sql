@@ -1,5 +1,6 @@
 -- Undoes 20261125120300_store_memory: the write-path functions and the idempotency keys.
 drop function if exists public.erase_user_data(uuid);
+revoke delete on table public.memory_user_stats from service_role;
 drop function if exists public.memory_history(uuid);
 drop function if exists public.forget_memory(uuid, uuid);
 drop function if exists public.update_memory(uuid, text, text, text, double precision, double precision, jsonb, extensions.vector, text, timestamptz, uuid);
