@@ -3,7 +3,7 @@ import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMigrations, type MigrationFile } from "../shared/migrations/manager.ts";
 import type { TestDatabase } from "./support/database.ts";
-import { MIGRATIONS_DIR, ROOT } from "./support/local-stack.ts";
+import { MIGRATIONS_DIR, ROOT } from "../scripts/db/local-stack.ts";
 import { createEmptyDatabase } from "./support/migrations.ts";
 
 interface Run { code: number; stdout: string; stderr: string }

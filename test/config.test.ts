@@ -1,7 +1,7 @@
 // supabase/config.toml: what the Supabase CLI and the hosted API read from this project.
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { ROOT } from "./support/local-stack.ts";
+import { ROOT } from "../scripts/db/local-stack.ts";
 
 const config = readFileSync(`${ROOT}supabase/config.toml`, "utf8");
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { migrateUp, readMigrations, status, verify, type MigrationFile } from "../shared/migrations/manager.ts";
 import type { TestDatabase } from "./support/database.ts";
-import { MIGRATIONS_DIR } from "./support/local-stack.ts";
+import { MIGRATIONS_DIR } from "../scripts/db/local-stack.ts";
 import { createEmptyDatabase } from "./support/migrations.ts";
 import { parseMigrationList, supabase } from "./support/supabase-cli.ts";
 

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { migrateUp, readMigrations, rollback, MigrationRefused, type MigrationFile } from "../shared/migrations/manager.ts";
 import type { TestDatabase } from "./support/database.ts";
-import { MIGRATIONS_DIR } from "./support/local-stack.ts";
+import { MIGRATIONS_DIR } from "../scripts/db/local-stack.ts";
 import { createEmptyDatabase, schemaDump } from "./support/migrations.ts";
 
 let files: MigrationFile[];

@@ -4,7 +4,7 @@ import { openEmbedded, type EmbeddedDatabase } from "../shared/db/pglite.ts";
 import { readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { readApplied } from "../shared/migrations/history.ts";
-import { MIGRATIONS_DIR, ROOT } from "./support/local-stack.ts";
+import { MIGRATIONS_DIR, ROOT } from "../scripts/db/local-stack.ts";
 
 describe("migrations on PGlite", () => {
   let embedded: EmbeddedDatabase;

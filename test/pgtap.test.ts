@@ -4,7 +4,7 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./support/database.ts";
-import { ROOT, run } from "./support/local-stack.ts";
+import { ROOT, run } from "../scripts/db/local-stack.ts";
 
 const TESTS_DIR = `${ROOT}supabase/tests`;
 const files = readdirSync(TESTS_DIR).filter((f) => f.endsWith(".sql")).sort();

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readMigrations, type MigrationFile } from "../shared/migrations/files.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
-import { bootstrap, MIGRATIONS_DIR } from "./support/local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR } from "../scripts/db/local-stack.ts";
 import { parseMigrationList, supabase } from "./support/supabase-cli.ts";
 
 describe("supabase db push (pinned CLI)", () => {

@@ -48,8 +48,10 @@ begin
     end if;
     return v_uid;
   end if;
-  -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user.
-  select r.rolbypassrls or r.rolsuper into v_privileged from pg_catalog.pg_roles r where r.rolname = current_user;
+  -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user. The role asked
+  -- about is the one the caller set (PostgREST's `set local role`), which security definer callers see too.
+  select r.rolbypassrls or r.rolsuper into v_privileged from pg_catalog.pg_roles r
+   where r.rolname = coalesce(nullif(current_setting('role'), 'none'), session_user);
   if not coalesce(v_privileged, false) then
     raise exception 'only service_role may act for another user'
       using errcode = '42501', hint = 'Omit user_id; the user is the one in the JWT.';
@@ -58,7 +60,8 @@ begin
 end
 $$;
 comment on function private.acting_user(uuid) is
-  'The user a call acts for: auth.uid(), or an explicit user for roles that bypass RLS. PT401 without a user.';
+  'The user a call acts for: auth.uid(), or an explicit user for roles that bypass RLS. PT401 without a user. '
+  'Judges the role the caller set, so security definer functions can use it to check their target.';
 revoke all on function private.acting_user(uuid) from public;
 grant execute on function private.acting_user(uuid) to authenticated, service_role;
 
@@ -148,16 +151,20 @@ grant execute on function private.validate_memory_input(text, text, text, double
 
 -- The user's active memory most like a candidate, or nothing: same normalized text (similarity 1), else the best of
 -- word-set Jaccard and cosine (same embedding model) at or above the threshold; ties go to the more important.
+-- security definer: under RLS the planner may not use the normalized-text and word-set indexes (their functions
+-- and && are not leakproof) and scans every row of the user instead. It checks its target as RLS would.
 create or replace function private.find_duplicate(
   target uuid, fact text, embedding extensions.vector, embedding_model text, threshold double precision,
   exclude uuid default null
 ) returns table (id uuid, similarity double precision, importance_score double precision)
 language plpgsql
 stable
+security definer
 set search_path = ''
 as $$
 #variable_conflict use_column
 declare
+  v_checked uuid := private.acting_user(target);
   v_norm text := public.normalize_fact(find_duplicate.fact);
   v_words text[] := public.fact_words(find_duplicate.fact);
   v_size integer := cardinality(public.fact_words(find_duplicate.fact));

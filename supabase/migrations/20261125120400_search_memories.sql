@@ -1,4 +1,98 @@
--- The read path: hybrid search over the caller's active, unexpired memories.
+-- The read path: vector matching (the Supabase match_documents convention) and hybrid search over the caller's
+-- active, unexpired memories.
+
+create or replace function public.match_memories(
+  query_embedding extensions.vector,
+  embedding_model text,
+  match_count integer default 10,
+  memory_types text[] default null,
+  categories text[] default null,
+  min_importance double precision default null,
+  created_after timestamptz default null,
+  created_before timestamptz default null,
+  user_id uuid default null
+) returns table (id uuid, similarity double precision, rank integer)
+language plpgsql
+stable
+set search_path = ''
+-- pgvector 0.8: keep walking the HNSW graph until enough rows pass the per-user filter.
+set hnsw.iterative_scan = 'relaxed_order'
+set hnsw.ef_search = 100
+as $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(match_memories.user_id);
+begin
+  if query_embedding is null or match_memories.embedding_model is null then
+    raise exception 'query_embedding and embedding_model are required' using errcode = '22023', column = 'query_embedding';
+  end if;
+  if extensions.vector_dims(query_embedding) <> 384 then
+    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+      using errcode = '22000', column = 'query_embedding';
+  end if;
+  if match_count is null or match_count < 1 or match_count > 400 then
+    raise exception 'match_count must be between 1 and 400' using errcode = '22023', column = 'match_count';
+  end if;
+  return query
+    -- relaxed_order may return neighbours slightly out of order: rank them again by exact distance.
+    select v.id, 1 - v.distance, (row_number() over (order by v.distance, v.id))::integer
+      from (select m.id, m.embedding operator(extensions.<=>) query_embedding as distance
+              from public.user_memories m
+             where m.user_id = v_user and m.is_active and m.embedding_model = match_memories.embedding_model
+               and (m.expires_at is null or m.expires_at > now())
+               and (memory_types is null or m.memory_type = any (memory_types))
+               and (categories is null or m.category = any (categories))
+               and (min_importance is null or m.importance_score >= min_importance)
+               and (created_after is null or m.created_at >= created_after)
+               and (created_before is null or m.created_at < created_before)
+             order by m.embedding operator(extensions.<=>) query_embedding
+             limit match_count) v
+     order by 3;
+end
+$$;
+comment on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) is
+  'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine, HNSW with '
+  'iterative scan), with similarity and rank; the vector leg of search_memories.';
+revoke all on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) from public, anon;
+grant execute on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid)
+  to authenticated, service_role;
+
+-- The full-text leg of search_memories. security definer: `@@` is not leakproof, so under RLS the GIN index
+-- could not serve the match and every memory of the user would be tested. It checks its target as RLS would.
+create or replace function private.text_matches(
+  target uuid, query tsquery, match_count integer, memory_types text[], categories text[],
+  min_importance double precision, created_after timestamptz, created_before timestamptz
+) returns table (id uuid, text_score real, text_rank integer)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  return query
+    select t.id, t.text_score, (row_number() over (order by t.text_score desc, t.id))::integer
+      from (select m.id, ts_rank_cd(m.fts, query) as text_score
+              from public.user_memories m
+             where m.user_id = target and m.is_active and m.fts @@ query
+               and (m.expires_at is null or m.expires_at > now())
+               and (memory_types is null or m.memory_type = any (memory_types))
+               and (categories is null or m.category = any (categories))
+               and (min_importance is null or m.importance_score >= min_importance)
+               and (created_after is null or m.created_at >= created_after)
+               and (created_before is null or m.created_at < created_before)
+             order by 2 desc, m.id
+             limit match_count) t
+     order by 3;
+end
+$$;
+comment on function private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz) is
+  'The user''s active, unexpired memories matching a tsquery, best ts_rank_cd first; the text leg of search_memories.';
+revoke all on function private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz) from public;
+grant execute on function private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz)
+  to authenticated, service_role;
 
 create or replace function public.search_memories(
   query text default null,
@@ -34,9 +128,6 @@ create or replace function public.search_memories(
 language plpgsql
 volatile
 set search_path = ''
--- pgvector 0.8: keep walking the HNSW graph until enough rows pass the per-user filter.
-set hnsw.iterative_scan = 'relaxed_order'
-set hnsw.ef_search = 100
 as $$
 #variable_conflict use_column
 declare
@@ -81,34 +172,16 @@ begin
 
   return query
     with text_hits as (
-      select t.id, t.text_score, (row_number() over (order by t.text_score desc, t.id))::integer as text_rank
-        from (select m.id, ts_rank_cd(m.fts, v_tsquery) as text_score
-                from public.user_memories m
-               where v_tsquery is not null and m.user_id = v_user and m.is_active and m.fts @@ v_tsquery
-                 and (m.expires_at is null or m.expires_at > now())
-                 and (memory_types is null or m.memory_type = any (memory_types))
-                 and (categories is null or m.category = any (categories))
-                 and (min_importance is null or m.importance_score >= min_importance)
-                 and (created_after is null or m.created_at >= created_after)
-                 and (created_before is null or m.created_at < created_before)
-               order by 2 desc
-               limit v_pool) t
+      select t.id, t.text_score, t.text_rank
+        from private.text_matches(v_user, v_tsquery, v_pool, memory_types, categories, min_importance,
+               created_after, created_before) t
+       where v_tsquery is not null
     ),
     vector_hits as (
-      select v.id, 1 - v.distance as vector_similarity,
-             (row_number() over (order by v.distance, v.id))::integer as vector_rank
-        from (select m.id, m.embedding operator(extensions.<=>) query_embedding as distance
-                from public.user_memories m
-               where query_embedding is not null and m.user_id = v_user and m.is_active
-                 and m.embedding_model = search_memories.embedding_model
-                 and (m.expires_at is null or m.expires_at > now())
-                 and (memory_types is null or m.memory_type = any (memory_types))
-                 and (categories is null or m.category = any (categories))
-                 and (min_importance is null or m.importance_score >= min_importance)
-                 and (created_after is null or m.created_at >= created_after)
-                 and (created_before is null or m.created_at < created_before)
-               order by m.embedding operator(extensions.<=>) query_embedding
-               limit v_pool) v
+      select v.id, v.similarity as vector_similarity, v.rank as vector_rank
+        from public.match_memories(query_embedding, search_memories.embedding_model, v_pool, memory_types, categories,
+               min_importance, created_after, created_before, v_user) v
+       where query_embedding is not null
     ),
     fused as (
       -- Reciprocal rank fusion (k = 60): rank positions, not raw scores, so the legs need no common scale.
@@ -145,7 +218,7 @@ end
 $$;
 comment on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean) is
   'Hybrid search over the caller''s active, unexpired memories: full text (websearch_to_tsquery, english) and, '
-  'with a query embedding, cosine over embeddings of the same model; fused by reciprocal rank (k = 60), then '
+  'with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then '
   'score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. '
   'Returns each component; marks last_accessed_at unless touch is false.';
 revoke all on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean) from public, anon;

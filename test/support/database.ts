@@ -2,7 +2,7 @@
 import { randomBytes } from "node:crypto";
 import postgres from "postgres";
 import { postgresExecutor, type SqlExecutor } from "../../shared/db/executor.ts";
-import { adminSql, recreateDatabase, TEMPLATE_DB, urlFor } from "./local-stack.ts";
+import { adminSql, recreateDatabase, TEMPLATE_DB, urlFor } from "../../scripts/db/local-stack.ts";
 
 export interface TestDatabase {
   name: string;

@@ -1,5 +1,5 @@
 // Once per `vitest run`: provision and start the local stack if needed, then build the migrated template.
-import { buildTemplate, startStack } from "./local-stack.ts";
+import { buildTemplate, startStack } from "../../scripts/db/local-stack.ts";
 
 export default async function setup(): Promise<void> {
   await startStack();

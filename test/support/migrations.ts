@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
-import { bootstrap, MIGRATIONS_DIR, run } from "./local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR, run } from "../../scripts/db/local-stack.ts";
 
 /** A database with Supabase's built-ins and no migration applied. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {

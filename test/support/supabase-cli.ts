@@ -1,5 +1,5 @@
 // Runs the pinned Supabase CLI from node_modules and reads its output.
-import { ROOT, run } from "./local-stack.ts";
+import { ROOT, run } from "../../scripts/db/local-stack.ts";
 
 export const SUPABASE_BIN = `${ROOT}node_modules/.bin/supabase`;
 

@@ -1,0 +1,31 @@
+-- The security definer lookups (they bypass RLS for index access) refuse a target the caller may not act for.
+begin;
+select plan(6);
+
+select tests.create_user('ana@example.com');
+select tests.create_user('ben@example.com');
+insert into public.user_memories (user_id, fact, memory_type) values (tests.user_id('ben@example.com'), 'Ben hides a secret', 'fact');
+
+select tests.authenticate_as('ana@example.com');
+select tests.rejects($$select * from private.find_duplicate(tests.user_id('ben@example.com'), 'Ben hides a secret', null, null, 0.85)$$,
+  '42501', null, 'find_duplicate refuses another user as target');
+select tests.rejects($$select * from private.text_matches(tests.user_id('ben@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+  '42501', null, 'text_matches refuses another user as target');
+select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+  'text_matches for the caller sees only the caller''s memories');
+select tests.clear_authentication();
+
+select tests.act_as('authenticated', '{}');
+select tests.rejects($$select * from private.text_matches(null, to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+  'PT401', null, 'without a user there is no target at all');
+select tests.clear_authentication();
+
+select tests.authenticate_as_service_role();
+select is((select count(*)::int from private.text_matches(tests.user_id('ben@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)), 1,
+  'service_role may name a user');
+select is((select count(*)::int from private.find_duplicate(tests.user_id('ben@example.com'), 'ben hides a SECRET!', null, null, 0.85)), 1,
+  'and find that user''s duplicates');
+select tests.clear_authentication();
+
+select * from finish();
+rollback;
