@@ -14,6 +14,7 @@ create or replace function public.match_memories(
 ) returns table (id uuid, similarity double precision, rank integer)
 language plpgsql
 stable
+rows 40
 set search_path = ''
 -- pgvector 0.8: keep walking the HNSW graph until enough rows pass the per-user filter.
 set hnsw.iterative_scan = 'relaxed_order'
@@ -65,6 +66,7 @@ create or replace function private.text_matches(
 ) returns table (id uuid, text_score real, text_rank integer)
 language plpgsql
 stable
+rows 40
 security definer
 set search_path = ''
 as $$
@@ -197,7 +199,8 @@ begin
              -- Half-life of 30 days since the memory was last written or merged.
              power(0.5, extract(epoch from (now() - m.updated_at)) / (30 * 86400))::double precision as recency
         from fused f
-        join public.user_memories m on m.id = f.id
+        -- A few primary-key lookups, whatever the planner guesses about the legs' sizes.
+        cross join lateral (select x.* from public.user_memories x where x.id = f.id) m
     ),
     ranked as (
       select r.*, r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score
