@@ -149,6 +149,73 @@ revoke all on function private.validate_memory_input(text, text, text, double pr
 grant execute on function private.validate_memory_input(text, text, text, double precision, double precision, extensions.vector, text, jsonb, timestamptz)
   to authenticated, service_role;
 
+-- Vector matching in the shape of Supabase's match_documents examples; duplicate detection and search use it.
+create or replace function public.match_memories(
+  query_embedding extensions.vector,
+  embedding_model text,
+  match_count integer default 10,
+  memory_types text[] default null,
+  categories text[] default null,
+  min_importance double precision default null,
+  created_after timestamptz default null,
+  created_before timestamptz default null,
+  user_id uuid default null
+) returns table (id uuid, similarity double precision, rank integer)
+language plpgsql
+stable
+rows 40
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(match_memories.user_id);
+begin
+  if query_embedding is null or match_memories.embedding_model is null then
+    raise exception 'query_embedding and embedding_model are required' using errcode = '22023', column = 'query_embedding';
+  end if;
+  if extensions.vector_dims(query_embedding) <> 384 then
+    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+      using errcode = '22000', column = 'query_embedding';
+  end if;
+  if match_count is null or match_count < 1 or match_count > 400 then
+    raise exception 'match_count must be between 1 and 400' using errcode = '22023', column = 'match_count';
+  end if;
+  return query
+    with candidates as (
+      -- Index-only scan of the user's quantized embeddings (user_memories_active_bits_idx), best Hamming first;
+      -- oversampled so that exact cosine over the candidates finds the true nearest (99.8% of the top 10 at 200).
+      select m.id
+        from public.user_memories m
+       where m.user_id = v_user and m.is_active and m.embedding_bits is not null
+         and m.embedding_model = match_memories.embedding_model
+         and (m.expires_at is null or m.expires_at > now())
+         and (memory_types is null or m.memory_type = any (memory_types))
+         and (categories is null or m.category = any (categories))
+         and (min_importance is null or m.importance_score >= min_importance)
+         and (created_after is null or m.created_at >= created_after)
+         and (created_before is null or m.created_at < created_before)
+       order by m.embedding_bits operator(extensions.<~>) extensions.binary_quantize(query_embedding)
+       limit greatest(match_count * 5, 200)
+    ),
+    reranked as (
+      select c.id, x.embedding operator(extensions.<=>) query_embedding as distance
+        from candidates c
+        cross join lateral (select e.embedding from public.user_memories e where e.id = c.id) x
+       order by 2, c.id
+       limit match_count
+    )
+    select r.id, 1 - r.distance, (row_number() over (order by r.distance, r.id))::integer
+      from reranked r
+     order by 3;
+end
+$$;
+comment on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) is
+  'The caller''s active, unexpired memories nearest to an embedding of the same model: candidates by Hamming '
+  'distance of quantized embeddings, ranked by exact cosine; with similarity and rank. The vector leg of search_memories.';
+revoke all on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) from public, anon;
+grant execute on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid)
+  to authenticated, service_role;
+
 -- The user's active memory most like a candidate, or nothing: same normalized text (similarity 1), else the best of
 -- word-set Jaccard and cosine (same embedding model) at or above the threshold; ties go to the more important.
 -- security definer: under RLS the planner may not use the normalized-text and word-set indexes (their functions
@@ -196,13 +263,10 @@ begin
        where m.user_id = target and m.is_active and public.fact_words(m.fact) operator(pg_catalog.&&) v_probe
          and m.id is distinct from exclude
        union all
-      select n.id, n.importance_score, null, 1 - n.distance
-        from (select m.id, m.importance_score, m.embedding operator(extensions.<=>) find_duplicate.embedding as distance
-                from public.user_memories m
-               where find_duplicate.embedding is not null and m.user_id = target and m.is_active
-                 and m.embedding_model = find_duplicate.embedding_model and m.id is distinct from exclude
-               order by m.embedding operator(extensions.<=>) find_duplicate.embedding
-               limit 3) n
+      select n.id, m.importance_score, null, n.similarity
+        from public.match_memories(find_duplicate.embedding, find_duplicate.embedding_model, 4, user_id => target) n
+        join public.user_memories m on m.id = n.id
+       where find_duplicate.embedding is not null and n.id is distinct from exclude
     )
     select c.id, max(greatest(coalesce(c.jac, 0), coalesce(c.cos, 0))) as similarity, max(c.importance_score)
       from candidates c

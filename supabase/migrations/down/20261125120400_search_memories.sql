@@ -1,4 +1,3 @@
 -- Undoes 20261125120400_search_memories.
 drop function if exists public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean);
-drop function if exists public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid);
 drop function if exists private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz);

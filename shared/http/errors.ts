@@ -1,0 +1,82 @@
+// One error shape for every response: { error: { code, message, details } }, with the status that says whose fault
+// it is. SQL errors are mapped by SQLSTATE; the SQL layer names the field (RAISE ... COLUMN) and the rule
+// (the constraint), so TypeScript does not restate the rules.
+
+export interface ErrorDetail {
+  field?: string;
+  rule?: string;
+  message?: string;
+}
+
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: ErrorDetail[] = [],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(message);
+    this.name = "ApiError";
+  }
+}
+
+/** What postgres.js and PGlite put on a database error. */
+interface DatabaseErrorLike {
+  code?: string;
+  message?: string;
+  column?: string;
+  column_name?: string;
+  constraint?: string;
+  constraint_name?: string;
+  hint?: string;
+}
+
+const SQLSTATE_STATUS: Record<string, [number, string]> = {
+  "23514": [400, "invalid_value"],
+  "23502": [400, "missing_value"],
+  "22023": [400, "invalid_parameter"],
+  "22000": [400, "invalid_value"],
+  "22P02": [400, "invalid_value"],
+  "23503": [400, "unknown_reference"],
+  "23505": [409, "conflict"],
+  PT401: [401, "unauthenticated"],
+  "42501": [403, "forbidden"],
+  PT404: [404, "not_found"],
+  PT409: [409, "conflict"],
+  PT507: [507, "quota_exceeded"],
+  "57014": [503, "timeout"],
+};
+
+/** Columns named by constraints that do not say their column themselves. */
+const CONSTRAINT_FIELDS: Record<string, string> = {
+  user_memories_source_conversation_fkey: "source_conversation_id",
+  user_memories_active_fact_key: "fact",
+  user_memories_fact_not_blank: "fact",
+  user_memories_fact_length: "fact",
+  user_memories_memory_type_check: "memory_type",
+  user_memories_category_check: "category",
+  user_memories_importance_range: "importance_score",
+  user_memories_confidence_range: "confidence_score",
+  user_memories_embedding_has_model: "embedding_model",
+  user_memories_embedding_model_check: "embedding_model",
+  user_memories_metadata_is_object: "metadata",
+  user_memories_metadata_size: "metadata",
+  user_memories_expires_after_created: "expires_at",
+};
+
+export function isDatabaseError(error: unknown): error is DatabaseErrorLike & Error {
+  return error instanceof Error && typeof (error as DatabaseErrorLike).code === "string" &&
+    /^[0-9A-Z]{5}$/.test((error as DatabaseErrorLike).code!);
+}
+
+/** The API error for a database error, or null when it is not one we expect (a bug: 500). */
+export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
+  const mapped = error.code ? SQLSTATE_STATUS[error.code] : undefined;
+  if (!mapped) return null;
+  const [status, code] = mapped;
+  const rule = error.constraint ?? error.constraint_name;
+  const field = error.column ?? error.column_name ?? (rule ? CONSTRAINT_FIELDS[rule] : undefined);
+  const details: ErrorDetail[] = field || rule ? [{ field, rule: rule ?? error.code, message: error.message }] : [];
+  return new ApiError(status, code, error.message ?? code, details);
+}
