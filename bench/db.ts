@@ -6,7 +6,7 @@ import postgres from "postgres";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import { postgresExecutor } from "../shared/db/executor.ts";
-import { readMigrations } from "../shared/migrations/files.ts";
+import { checksumOf, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
 import { machine } from "./lib/machine.ts";
@@ -35,11 +35,16 @@ function factFor(user: number, i: number, random: () => number): string {
   return `${pick(SUBJECTS)} ${pick(THINGS)} ${pick(PLACES)} (note ${user}-${i})`;
 }
 
+/** The schema the data was loaded under: a changed migration means a reload. */
+async function schemaFingerprint(): Promise<string> {
+  return checksumOf((await readMigrations(MIGRATIONS_DIR)).map((m) => m.checksum).join());
+}
+
 async function loaded(sql: postgres.Sql): Promise<boolean> {
   const [row] = await sql`select to_regclass('public.bench_loaded') is not null as ok`;
   if (!row.ok) return false;
-  const [{ n }] = await sql`select n from public.bench_loaded`;
-  return Number(n) === USERS * PER_USER;
+  const [marker] = await sql`select n, schema from public.bench_loaded`;
+  return Number(marker.n) === USERS * PER_USER && marker.schema === await schemaFingerprint();
 }
 
 async function load(): Promise<void> {
@@ -86,7 +91,7 @@ async function load(): Promise<void> {
       select user_id, count(*) filter (where is_active), count(*) filter (where not is_active) from public.user_memories group by user_id
       on conflict (user_id) do update set active_count = excluded.active_count, inactive_count = excluded.inactive_count`;
     await sql`vacuum analyze public.user_memories`;
-    await sql`create table public.bench_loaded as select ${USERS * PER_USER}::bigint as n`;
+    await sql`create table public.bench_loaded as select ${USERS * PER_USER}::bigint as n, ${await schemaFingerprint()}::text as schema`;
   } finally {
     await sql.end();
   }

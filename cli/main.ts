@@ -1,10 +1,12 @@
 // `memory <command> <subcommand> [options]`: one entry for every operator command.
+import { embeddingsCommand } from "./embeddings.ts";
 import { migrateCommand } from "./migrate.ts";
 
 const USAGE = `usage: memory <command> [options]
 
 commands:
-  migrate   schema migrations (status, up, down, verify)
+  migrate      schema migrations (status, up, down, verify)
+  embeddings   embed memories stored without an embedding (backfill)
 
 Run 'memory <command> --help' for a command's options.`;
 
@@ -13,6 +15,8 @@ export async function main(argv: string[]): Promise<number> {
   switch (command) {
     case "migrate":
       return migrateCommand(rest);
+    case "embeddings":
+      return embeddingsCommand(rest);
     case undefined:
     case "-h":
     case "--help":

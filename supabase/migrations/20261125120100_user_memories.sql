@@ -81,8 +81,13 @@ create index user_memories_active_importance_idx on public.user_memories (user_i
 -- Search and statistics filtered by type and category.
 create index user_memories_active_type_category_idx on public.user_memories (user_id, memory_type, category)
   where is_active;
--- Full-text leg of hybrid search (websearch_to_tsquery over active memories).
+-- Full-text leg of hybrid search, two ways; the planner picks per query from the tsvector statistics:
+-- the GIN index finds a rare word's few rows across all users at once; for a common word it returns every
+-- user's matches (50,067 rows for one query at 1M rows) before the per-user filter, and then an index-only
+-- scan of the user's own entries with their tsvectors is cheaper (evaluates @@ on ~10k small entries).
 create index user_memories_active_fts_idx on public.user_memories using gin (fts) where is_active;
+create index user_memories_active_text_idx on public.user_memories (user_id)
+  include (fts, id, memory_type, category, importance_score, created_at, expires_at) where is_active;
 -- Vector leg of hybrid search and near-duplicate detection (match_memories): an index-only scan of one user's
 -- quantized embeddings, ranked by Hamming distance, then reranked by exact cosine. Per-user search is 1% of the
 -- table at 100 users; an HNSW graph over all users had to walk ~100 other users' vectors per useful one

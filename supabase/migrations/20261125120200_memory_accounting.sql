@@ -117,12 +117,12 @@ select m.user_id, count(*) filter (where m.is_active), count(*) filter (where no
   from public.user_memories m
  group by m.user_id;
 
--- Touching last_accessed_at (every search does) is not an edit: it must not move updated_at, and leaving the
--- indexed updated_at alone keeps those updates HOT.
+-- Touching last_accessed_at (every search does) or adding an embedding later (the backfill) is not an edit: it
+-- must not move updated_at (search ranks by it), and leaving the indexed updated_at alone keeps touches HOT.
 drop trigger user_memories_set_updated_at on public.user_memories;
 create trigger user_memories_set_updated_at
   before update of fact, memory_type, category, importance_score, confidence_score, is_active, duplicate_of,
-    embedding, embedding_model, metadata, expires_at
+    metadata, expires_at
   on public.user_memories
   for each row execute function private.set_updated_at();
 

@@ -149,7 +149,59 @@ revoke all on function private.validate_memory_input(text, text, text, double pr
 grant execute on function private.validate_memory_input(text, text, text, double precision, double precision, extensions.vector, text, jsonb, timestamptz)
   to authenticated, service_role;
 
--- Vector matching in the shape of Supabase's match_documents examples; duplicate detection and search use it.
+-- The user's active, unexpired memories nearest to an embedding of the same model: `candidates` of them by
+-- Hamming distance of the quantized embeddings (an index-only scan of user_memories_active_bits_idx), then the
+-- nearest `match_count` of those by exact cosine. More candidates, better recall (200 find 99.9% of the top 10).
+-- security definer like the other lookups, and checks its target the same way.
+create or replace function private.nearest_memories(
+  target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer,
+  memory_types text[] default null, categories text[] default null, min_importance double precision default null,
+  created_after timestamptz default null, created_before timestamptz default null
+) returns table (id uuid, similarity double precision, rank integer)
+language plpgsql
+stable
+rows 40
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  return query
+    with pool as (
+      select m.id
+        from public.user_memories m
+       where m.user_id = target and m.is_active and m.embedding_bits is not null
+         and m.embedding_model = nearest_memories.embedding_model
+         and (m.expires_at is null or m.expires_at > now())
+         and (memory_types is null or m.memory_type = any (memory_types))
+         and (categories is null or m.category = any (categories))
+         and (min_importance is null or m.importance_score >= min_importance)
+         and (created_after is null or m.created_at >= created_after)
+         and (created_before is null or m.created_at < created_before)
+       order by m.embedding_bits operator(extensions.<~>) extensions.binary_quantize(query_embedding)
+       limit greatest(candidates, match_count)
+    ),
+    reranked as (
+      select p.id, x.embedding operator(extensions.<=>) query_embedding as distance
+        from pool p
+        cross join lateral (select e.embedding from public.user_memories e where e.id = p.id) x
+       order by 2, p.id
+       limit match_count
+    )
+    select r.id, 1 - r.distance, (row_number() over (order by r.distance, r.id))::integer
+      from reranked r
+     order by 3;
+end
+$$;
+comment on function private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamptz, timestamptz) is
+  'A user''s memories nearest to an embedding: candidates by Hamming distance of quantized embeddings, ranked by exact cosine.';
+revoke all on function private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamptz, timestamptz) from public;
+grant execute on function private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamptz, timestamptz)
+  to authenticated, service_role;
+
+-- Vector matching in the shape of Supabase's match_documents examples (the vector leg of search_memories).
 create or replace function public.match_memories(
   query_embedding extensions.vector,
   embedding_model text,
@@ -181,37 +233,14 @@ begin
     raise exception 'match_count must be between 1 and 400' using errcode = '22023', column = 'match_count';
   end if;
   return query
-    with candidates as (
-      -- Index-only scan of the user's quantized embeddings (user_memories_active_bits_idx), best Hamming first;
-      -- oversampled so that exact cosine over the candidates finds the true nearest (99.8% of the top 10 at 200).
-      select m.id
-        from public.user_memories m
-       where m.user_id = v_user and m.is_active and m.embedding_bits is not null
-         and m.embedding_model = match_memories.embedding_model
-         and (m.expires_at is null or m.expires_at > now())
-         and (memory_types is null or m.memory_type = any (memory_types))
-         and (categories is null or m.category = any (categories))
-         and (min_importance is null or m.importance_score >= min_importance)
-         and (created_after is null or m.created_at >= created_after)
-         and (created_before is null or m.created_at < created_before)
-       order by m.embedding_bits operator(extensions.<~>) extensions.binary_quantize(query_embedding)
-       limit greatest(match_count * 5, 200)
-    ),
-    reranked as (
-      select c.id, x.embedding operator(extensions.<=>) query_embedding as distance
-        from candidates c
-        cross join lateral (select e.embedding from public.user_memories e where e.id = c.id) x
-       order by 2, c.id
-       limit match_count
-    )
-    select r.id, 1 - r.distance, (row_number() over (order by r.distance, r.id))::integer
-      from reranked r
-     order by 3;
+    select n.id, n.similarity, n.rank
+      from private.nearest_memories(v_user, query_embedding, match_memories.embedding_model, match_count,
+             greatest(match_count * 5, 200), memory_types, categories, min_importance, created_after, created_before) n;
 end
 $$;
 comment on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) is
-  'The caller''s active, unexpired memories nearest to an embedding of the same model: candidates by Hamming '
-  'distance of quantized embeddings, ranked by exact cosine; with similarity and rank. The vector leg of search_memories.';
+  'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine; candidates by '
+  'quantized Hamming distance), with similarity and rank; the vector leg of search_memories.';
 revoke all on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid) from public, anon;
 grant execute on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid)
   to authenticated, service_role;
@@ -264,7 +293,8 @@ begin
          and m.id is distinct from exclude
        union all
       select n.id, m.importance_score, null, n.similarity
-        from public.match_memories(find_duplicate.embedding, find_duplicate.embedding_model, 4, user_id => target) n
+        -- A near duplicate (cosine >= threshold) shares almost every sign bit: a few candidates suffice.
+        from private.nearest_memories(target, find_duplicate.embedding, find_duplicate.embedding_model, 4, 32) n
         join public.user_memories m on m.id = n.id
        where find_duplicate.embedding is not null and n.id is distinct from exclude
     )

@@ -1,13 +1,13 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(19);
+select plan(21);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
   'user_memories_active_recent_idx', 'user_memories_active_importance_idx', 'user_memories_active_type_category_idx',
-  'user_memories_active_fts_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
+  'user_memories_active_fts_idx', 'user_memories_active_text_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
   'user_memories_source_conversation_idx', 'user_memories_previous_version_key', 'user_memories_active_fact_key',
-  'user_memories_active_words_idx'], 'user_memories has exactly its indexes');
+  'user_memories_active_words_idx', 'user_memories_pending_embedding_idx'], 'user_memories has exactly its indexes');
 select indexes_are('public', 'memory_idempotency_keys', array['memory_idempotency_keys_pkey', 'memory_idempotency_keys_memory_idx'],
   'memory_idempotency_keys has exactly its indexes');
 select indexes_are('public', 'memory_user_stats', array['memory_user_stats_pkey'], 'memory_user_stats has exactly its primary key');
@@ -54,6 +54,8 @@ select tests.uses_index($$select id from public.user_memories where is_active an
   'user_memories_active_words_idx');
 select tests.uses_index(format($$select 1 from public.memory_idempotency_keys where memory_id = %L$$, (select memory_id from probe)),
   'memory_idempotency_keys_memory_idx');
+select tests.uses_index($$select id from public.user_memories where is_active and embedding is null order by id limit 100$$,
+  'user_memories_pending_embedding_idx');
 select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace
   and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])$$,
   'every foreign key has an index that leads with its first column');
@@ -63,6 +65,9 @@ select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' an
 drop index public.user_memories_active_type_category_idx, public.user_memories_active_recent_idx,
   public.user_memories_active_importance_idx, public.user_memories_user_id_idx, public.user_memories_active_fact_key;
 set local enable_bitmapscan = off;
+select tests.uses_index(format($$select id, ts_rank_cd(fts, q) from public.user_memories, websearch_to_tsquery('english', 'memory') q
+  where user_id = %L and is_active and fts @@ q$$, (select user_id from probe)), 'user_memories_active_text_idx');
+drop index public.user_memories_active_text_idx;
 select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and embedding_bits is not null and embedding_model = 'gte-small'
   order by embedding_bits operator(extensions.<~>) extensions.binary_quantize(%L::extensions.vector) limit 200$$, (select user_id from probe), tests.embedding(7)),
   'user_memories_active_bits_idx');

@@ -19,7 +19,7 @@ export interface ApiFixture {
   base: string;
   pool: postgres.Sql;
   server: Server;
-  logged: unknown[];
+  logged: [string, unknown][];
   tokenFor(userId: string, ttlSeconds?: number): Promise<string>;
   serviceToken(): Promise<string>;
   sign(claims: Record<string, unknown>, options?: { secret?: string; issuer?: string; ttlSeconds?: number }): Promise<string>;
@@ -30,7 +30,7 @@ export interface ApiFixture {
 export async function startApi(options: { embedder?: EmbeddingProvider | null; embedTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<ApiFixture> {
   const database = await createTestDatabase();
   const pool = postgres(database.url, { max: 60, onnotice: () => {}, prepare: false });
-  const logged: unknown[] = [];
+  const logged: [string, unknown][] = [];
   const deps = {
     db: postgresRequestDatabase(pool),
     verify: createVerifier({ jwtSecret: SECRET, issuer: ISSUER }),

@@ -8,6 +8,7 @@ drop function if exists private.active_memory_for_update(uuid, uuid);
 drop function if exists public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamptz, text, uuid, double precision);
 drop function if exists private.find_duplicate(uuid, text, extensions.vector, text, double precision, uuid);
 drop function if exists public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid);
+drop function if exists private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamptz, timestamptz);
 drop function if exists private.validate_memory_input(text, text, text, double precision, double precision, extensions.vector, text, jsonb, timestamptz);
 drop function if exists private.lock_user_memories(uuid);
 drop function if exists private.acting_user(uuid);

@@ -1,0 +1,77 @@
+// The real edge function entrypoints under the pinned Deno: they type-check, and they serve over HTTP against
+// the local PostgreSQL exactly as deployed (the port comes from DENO_SERVE_ADDRESS, not from the code).
+import { spawn, type ChildProcess } from "node:child_process";
+import { createServer } from "node:net";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { userToken } from "../local/demo-auth.ts";
+import { ROOT, run } from "../scripts/db/local-stack.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { call, ISSUER, SECRET } from "./support/http.ts";
+
+const DENO = `${ROOT}node_modules/.bin/deno`;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const probe = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function serveUnderDeno(entrypoint: string, env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
+  const port = await freePort();
+  const child = spawn(DENO, ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", entrypoint], {
+    cwd: ROOT, env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  child.stdout!.on("data", (d) => (output += d));
+  child.stderr!.on("data", (d) => (output += d));
+  for (let i = 0; i < 300 && !/Listening on/.test(output); i++) {
+    if (child.exitCode !== null) throw new Error(`deno exited:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  if (!/Listening on/.test(output)) throw new Error(`deno did not start:\n${output}`);
+  return { base: `http://127.0.0.1:${port}`, child };
+}
+
+let database: TestDatabase;
+const children: ChildProcess[] = [];
+beforeAll(async () => {
+  database = await createTestDatabase();
+});
+afterAll(async () => {
+  for (const child of children) child.kill();
+  await database?.drop();
+});
+
+describe("edge functions under Deno", () => {
+  it("type-check with deno check", async () => {
+    // run() rejects on a non-zero exit, which is the verdict; the output shows both files were checked.
+    const { stderr } = await run(DENO, ["check", "functions/memory-store/index.ts", "functions/memory-search/index.ts"],
+      { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
+    expect(stderr).toMatch(/Check .*memory-store\/index\.ts/);
+  });
+
+  it("store and search over HTTP against the local PostgreSQL", async () => {
+    const env = { DATABASE_URL: database.url, SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER, EMBEDDINGS_PROVIDER: "offline" };
+    const store = await serveUnderDeno("functions/memory-store/index.ts", env);
+    children.push(store.child);
+    const search = await serveUnderDeno("functions/memory-search/index.ts", env);
+    children.push(search.child);
+    const [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+    const token = await userToken(user, SECRET, ISSUER);
+
+    const stored = await call(store.base, { token, body: { fact: "Learns Portuguese on Tuesdays", memory_type: "fact" } });
+    expect(stored.status).toBe(201);
+    expect(stored.body).toMatchObject({ status: "created", embedding: "stored" });
+    const [row] = await database.sql`select fact, embedding_model from public.user_memories where id = ${stored.body.id}`;
+    expect(row).toEqual({ fact: "Learns Portuguese on Tuesdays", embedding_model: "offline-lexical-384" });
+
+    const found = await call(search.base, { token, body: { query: "Portuguese" } });
+    expect(found.status).toBe(200);
+    expect(found.body.results.map((r: { id: string }) => r.id)).toEqual([stored.body.id]);
+    const refused = await call(store.base, { body: { fact: "no token" } });
+    expect(refused.status).toBe(401);
+  });
+});
