@@ -41,8 +41,9 @@ async function schemaFingerprint(): Promise<string> {
 }
 
 async function loaded(sql: postgres.Sql): Promise<boolean> {
-  const [row] = await sql`select to_regclass('public.bench_loaded') is not null as ok`;
-  if (!row.ok) return false;
+  const [row] = await sql`select to_regclass('public.bench_loaded') is not null as ok,
+    exists (select 1 from information_schema.columns where table_name = 'bench_loaded' and column_name = 'schema') as current`;
+  if (!row.ok || !row.current) return false;
   const [marker] = await sql`select n, schema from public.bench_loaded`;
   return Number(marker.n) === USERS * PER_USER && marker.schema === await schemaFingerprint();
 }

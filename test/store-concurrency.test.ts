@@ -95,7 +95,8 @@ describe("store_memory under concurrency", () => {
     const writer = await pool.reserve();
     try {
       await writer`begin`;
-      await writer`select 1 from public.user_memories where fact = 'Locked memory about sailing' for update`;
+      // What update_memory, forget_memory and merges do: change a memory row, not yet committed.
+      await writer`update public.user_memories set is_active = false where fact = 'Locked memory about sailing'`;
       const results = await withClaims(pool, { role: "authenticated", sub: user }, async (tx) => {
         await tx`set local statement_timeout = '3s'`;
         return tx`select fact from public.search_memories('sailing')`;
@@ -105,11 +106,12 @@ describe("store_memory under concurrency", () => {
       await writer`rollback`;
       writer.release();
     }
-    const touched = await database.sql`select fact, last_accessed_at is not null as touched from public.user_memories
-      where user_id = ${user} order by fact`;
+    // Accesses are recorded beside the memories, so a writer's lock on a memory row is never in the way.
+    const touched = await database.sql`select m.fact, a.access_count from public.user_memories m
+      join public.memory_access a on a.memory_id = m.id where m.user_id = ${user} order by m.fact`;
     expect(touched).toEqual([
-      { fact: "Free memory about sailing boats", touched: true },
-      { fact: "Locked memory about sailing", touched: false },
+      { fact: "Free memory about sailing boats", access_count: "1" },
+      { fact: "Locked memory about sailing", access_count: "1" },
     ]);
   });
 });

@@ -4,6 +4,9 @@ import type { RequestDatabase } from "../db/request-db.ts";
 import type { RequestClaims } from "../db/as-user.ts";
 import type { EmbeddingProvider } from "../embeddings/provider.ts";
 import { ApiError } from "../http/errors.ts";
+import { readJsonBody } from "../http/body.ts";
+import { parseOrThrow } from "../schemas/parse.ts";
+import type { z } from "zod";
 
 export interface HandlerDeps {
   db: RequestDatabase;
@@ -34,4 +37,13 @@ export function acting(caller: Caller, requestedUserId: string | undefined): Act
       [{ field: "user_id", rule: "required_for_service_role" }]);
   }
   return { claims: { ...caller.claims, role: "service_role" }, userId: requestedUserId };
+}
+
+/** Verifies the caller, parses the input (the JSON body, or `input` when given), and says who the call acts for. */
+export async function authenticated<S extends z.ZodType<{ user_id?: string }>>(
+  req: Request, deps: HandlerDeps, schema: S, input?: unknown,
+): Promise<{ body: z.infer<S>; as: Acting }> {
+  const caller = await deps.verify(req.headers.get("authorization"));
+  const body = parseOrThrow(schema, input ?? await readJsonBody(req, deps.maxBodyBytes));
+  return { body, as: acting(caller, body.user_id) };
 }

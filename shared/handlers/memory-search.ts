@@ -1,11 +1,9 @@
 // memory-search: POST searches (hybrid text + vector), GET lists recent memories a page at a time.
-import { readJsonBody } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
-import { parseOrThrow } from "../schemas/parse.ts";
 import { ListQuery, SearchRequest } from "../schemas/requests.ts";
-import { acting, type HandlerDeps } from "./context.ts";
+import { authenticated, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { byMethod } from "./serve.ts";
 
@@ -27,9 +25,7 @@ function decodeCursor(cursor: string): [string, string] {
 export function memorySearchHandler(deps: HandlerDeps) {
   return byMethod({
     async POST(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const body = parseOrThrow(SearchRequest, await readJsonBody(req, deps.maxBodyBytes));
-      const as = acting(caller, body.user_id);
+      const { body, as } = await authenticated(req, deps, SearchRequest);
       const embedding = body.query.trim() ? await embedOrNull(deps.embedder, body.query, deps.embedTimeoutMs, deps.log) : null;
       const results = await deps.db.asCaller(as.claims, (db) =>
         callFunction(db, "search_memories", {
@@ -48,9 +44,7 @@ export function memorySearchHandler(deps: HandlerDeps) {
     },
 
     async GET(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const query = parseOrThrow(ListQuery, Object.fromEntries(new URL(req.url).searchParams));
-      const as = acting(caller, query.user_id);
+      const { body: query, as } = await authenticated(req, deps, ListQuery, Object.fromEntries(new URL(req.url).searchParams));
       const [beforeAt, beforeId] = query.cursor ? decodeCursor(query.cursor) : [undefined, undefined];
       const pageSize = query.page_size ?? 20;
       const memories = await deps.db.asCaller(as.claims, (db) =>

@@ -1,10 +1,8 @@
 // memory-store: POST stores a memory, PATCH stores a new version of one, DELETE forgets one.
-import { readJsonBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
-import { parseOrThrow } from "../schemas/parse.ts";
 import { ForgetRequest, StoreRequest, UpdateRequest } from "../schemas/requests.ts";
-import { acting, type HandlerDeps } from "./context.ts";
+import { authenticated, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { byMethod } from "./serve.ts";
 
@@ -13,9 +11,7 @@ interface Outcome { id: string; status: string; version: number }
 export function memoryStoreHandler(deps: HandlerDeps) {
   return byMethod({
     async POST(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const body = parseOrThrow(StoreRequest, await readJsonBody(req, deps.maxBodyBytes));
-      const as = acting(caller, body.user_id);
+      const { body, as } = await authenticated(req, deps, StoreRequest);
       const embedding = await embedOrNull(deps.embedder, body.fact, deps.embedTimeoutMs, deps.log);
       const [outcome] = await deps.db.asCaller(as.claims, (db) =>
         callFunction<Outcome>(db, "store_memory", {
@@ -36,9 +32,7 @@ export function memoryStoreHandler(deps: HandlerDeps) {
     },
 
     async PATCH(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const body = parseOrThrow(UpdateRequest, await readJsonBody(req, deps.maxBodyBytes));
-      const as = acting(caller, body.user_id);
+      const { body, as } = await authenticated(req, deps, UpdateRequest);
       const embedding = body.fact === undefined ? null : await embedOrNull(deps.embedder, body.fact, deps.embedTimeoutMs, deps.log);
       const [outcome] = await deps.db.asCaller(as.claims, (db) =>
         callFunction<Outcome>(db, "update_memory", {
@@ -58,11 +52,9 @@ export function memoryStoreHandler(deps: HandlerDeps) {
     },
 
     async DELETE(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const query = Object.fromEntries(new URL(req.url).searchParams);
-      const input = req.headers.get("content-type") ? await readJsonBody(req, deps.maxBodyBytes) : query;
-      const body = parseOrThrow(ForgetRequest, input);
-      const as = acting(caller, body.user_id);
+      // The id may come as ?id= (no body) or in a JSON body.
+      const input = req.headers.get("content-type") ? undefined : Object.fromEntries(new URL(req.url).searchParams);
+      const { body, as } = await authenticated(req, deps, ForgetRequest, input);
       const [outcome] = await deps.db.asCaller(as.claims, (db) =>
         callFunction<Outcome>(db, "forget_memory", { memory_id: [body.id, "uuid"], user_id: [as.userId, "uuid"] }));
       return json(outcome);

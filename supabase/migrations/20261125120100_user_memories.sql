@@ -81,11 +81,10 @@ create index user_memories_active_importance_idx on public.user_memories (user_i
 -- Search and statistics filtered by type and category.
 create index user_memories_active_type_category_idx on public.user_memories (user_id, memory_type, category)
   where is_active;
--- Full-text leg of hybrid search, two ways; the planner picks per query from the tsvector statistics:
--- the GIN index finds a rare word's few rows across all users at once; for a common word it returns every
--- user's matches (50,067 rows for one query at 1M rows) before the per-user filter, and then an index-only
--- scan of the user's own entries with their tsvectors is cheaper (evaluates @@ on ~10k small entries).
-create index user_memories_active_fts_idx on public.user_memories using gin (fts) where is_active;
+-- Full-text leg of hybrid search: an index-only scan of the user's own entries with their tsvectors, testing @@
+-- on at most a quota's worth of small entries. A GIN index over all users was measured worse for this per-user
+-- query at 1M rows: one common phrase listed 50,067 rows of every user before the user filter (10 ms), and the
+-- planner's estimate for two correlated words was 20x off (docs/sql-api.md#why-per-user-access-paths-not-hnsw).
 create index user_memories_active_text_idx on public.user_memories (user_id)
   include (fts, id, memory_type, category, importance_score, created_at, expires_at) where is_active;
 -- Vector leg of hybrid search and near-duplicate detection (match_memories): an index-only scan of one user's

@@ -429,7 +429,9 @@ as $$
 declare
   v_row public.user_memories;
 begin
-  select m.* into v_row from public.user_memories m where m.id = memory and m.user_id = target for update;
+  -- no key update: keys never change here, and a stronger lock would make searches (which record accesses
+  -- with a foreign key to this row) wait.
+  select m.* into v_row from public.user_memories m where m.id = memory and m.user_id = target for no key update;
   if not found then
     raise exception 'memory % not found', memory using errcode = 'PT404';
   end if;

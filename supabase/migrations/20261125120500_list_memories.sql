@@ -29,8 +29,9 @@ begin
   return query
     select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
            m.source_conversation_id, m.version, m.embedding is not null, m.embedding_model, m.created_at,
-           m.updated_at, m.last_accessed_at, m.expires_at
+           m.updated_at, greatest(m.last_accessed_at, a.last_accessed_at), m.expires_at
       from public.user_memories m
+      left join public.memory_access a on a.memory_id = m.id
      where m.user_id = v_user and m.is_active
        and (m.expires_at is null or m.expires_at > now())
        and (before_created_at is null or m.created_at < before_created_at

@@ -5,7 +5,7 @@ select plan(21);
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
   'user_memories_active_recent_idx', 'user_memories_active_importance_idx', 'user_memories_active_type_category_idx',
-  'user_memories_active_fts_idx', 'user_memories_active_text_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
+  'user_memories_active_text_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
   'user_memories_source_conversation_idx', 'user_memories_previous_version_key', 'user_memories_active_fact_key',
   'user_memories_active_words_idx', 'user_memories_pending_embedding_idx'], 'user_memories has exactly its indexes');
 select indexes_are('public', 'memory_idempotency_keys', array['memory_idempotency_keys_pkey', 'memory_idempotency_keys_memory_idx'],
@@ -38,8 +38,7 @@ select tests.uses_index(format($$select id from public.user_memories where user_
   'user_memories_active_importance_idx');
 select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and memory_type = 'preference' and category = 'food'$$, (select user_id from probe)),
   'user_memories_active_type_category_idx');
-select tests.uses_index($$select id from public.user_memories where is_active and fts @@ websearch_to_tsquery('english', 'Lisbon running')$$,
-  'user_memories_active_fts_idx');
+select indexes_are('public', 'memory_access', array['memory_access_pkey', 'memory_access_user_idx'], 'memory_access has exactly its indexes');
 select tests.uses_index(format($$select id from public.user_memories where duplicate_of = %L$$, (select memory_id from probe)),
   'user_memories_duplicate_of_idx');
 select tests.uses_index(format($$select id from public.user_memories where source_conversation_id = %L$$, (select id from public.conversations limit 1)),

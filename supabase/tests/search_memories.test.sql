@@ -54,15 +54,16 @@ select is((select count(*)::int from public.search_memories('vegetarian', create
 select is((select count(*)::int from public.search_memories('vegetarian', match_count => 1)), 1, 'match_count limits');
 select is((select count(*)::int from public.search_memories('the and of')), 0, 'a query of stop words finds nothing, without error');
 
-select ok((select bool_and(last_accessed_at is not null) from public.user_memories where fact in ('Prefers vegetarian food', 'Sister is called Ana')),
-  'returned memories are marked accessed');
-select is((select count(*)::int from public.user_memories where fact = 'Was vegetarian for a week' and last_accessed_at is not null), 0,
-  'memories not returned are not');
+select is((select count(*)::int from public.memory_access a join public.user_memories m on m.id = a.memory_id
+  where m.fact in ('Prefers vegetarian food', 'Sister is called Ana') and a.access_count >= 1), 2,
+  'returned memories are recorded as accessed');
+select is((select count(*)::int from public.memory_access a join public.user_memories m on m.id = a.memory_id
+  where m.fact = 'Was vegetarian for a week'), 0, 'memories not returned are not');
 select tests.clear_authentication();
-update public.user_memories set last_accessed_at = null;
+delete from public.memory_access;
 select tests.authenticate_as('ana@example.com');
 select is((select count(*)::int from public.search_memories('vegetarian', touch => false)), 3, 'touch => false searches');
-select is((select count(*)::int from public.user_memories where last_accessed_at is not null), 0, 'without marking anything');
+select is((select count(*)::int from public.memory_access), 0, 'without recording anything');
 
 select tests.rejects($$select * from public.search_memories()$$, '22023', null, 'neither text nor embedding is refused');
 select tests.rejects($$select * from public.search_memories('x', match_count => 101)$$, '22023', null, 'match_count above 100 is refused');
