@@ -265,7 +265,9 @@ declare
   v_words text[] := public.fact_words(find_duplicate.fact);
   v_size integer := cardinality(public.fact_words(find_duplicate.fact));
   v_misses integer;
+  v_group integer;
   v_probe text[];
+  v_candidates uuid[] := '{}';
 begin
   return query
     select m.id, 1.0::double precision, m.importance_score
@@ -277,11 +279,19 @@ begin
     return;
   end if;
 
-  -- Jaccard >= t means the other set holds all but at most (|a| - ceil(t|a|)) of our words, so it holds one of
-  -- any (that + 1) of them: probe the GIN index with our longest words, then score the few rows found.
+  -- Jaccard >= t means the other set lacks at most m = |a| - ceil(t|a|) of our words. Deal our words into m + 1
+  -- groups: a true duplicate lacks words from at most m of them, so it contains some group whole. Each group is a
+  -- containment probe of the GIN index (an intersection of posting lists), selective however common the words.
   v_misses := v_size - ceil(threshold * v_size)::integer;
-  select array_agg(w) into v_probe
-    from (select w from unnest(v_words) w order by char_length(w) desc, w limit v_misses + 1) p;
+  for v_group in 0 .. v_misses loop
+    select array_agg(w) into v_probe
+      from (select w, row_number() over (order by char_length(w) desc, w) as n from unnest(v_words) w) dealt
+     where (dealt.n - 1) % (v_misses + 1) = v_group;
+    v_candidates := v_candidates || array(
+      select m.id from public.user_memories m
+       where m.user_id = target and m.is_active and public.fact_words(m.fact) operator(pg_catalog.@>) v_probe
+         and m.id is distinct from exclude);
+  end loop;
 
   return query
     with candidates as (
@@ -289,8 +299,7 @@ begin
              case when find_duplicate.embedding is not null and m.embedding_model = find_duplicate.embedding_model
                   then 1 - (m.embedding operator(extensions.<=>) find_duplicate.embedding) end as cos
         from public.user_memories m
-       where m.user_id = target and m.is_active and public.fact_words(m.fact) operator(pg_catalog.&&) v_probe
-         and m.id is distinct from exclude
+       where m.id = any (v_candidates)
        union all
       select n.id, m.importance_score, null, n.similarity
         -- A near duplicate (cosine >= threshold) shares almost every sign bit: a few candidates suffice.
