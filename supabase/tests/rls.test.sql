@@ -1,6 +1,6 @@
 -- Row-level security: a user reads and changes only their own rows; anon gets nothing; service_role sees all.
 begin;
-select plan(24);
+select plan(30);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -39,6 +39,29 @@ select is(tests.rows_affected($q$update public.user_memories set importance_scor
   1, 'Ana can update her own memory');
 select is(tests.rows_affected($q$delete from public.user_memories where id = 'a0000000-0000-0000-0000-000000000002'$q$),
   1, 'Ana can delete her own memory');
+select tests.clear_authentication();
+
+-- the per-user side tables
+select tests.clear_authentication();
+insert into public.memory_idempotency_keys (user_id, idempotency_key, memory_id, status, version) values
+  (tests.user_id('ana@example.com'), 'k1', 'a0000000-0000-0000-0000-000000000001', 'created', 1),
+  (tests.user_id('ben@example.com'), 'k1', 'b0000000-0000-0000-0000-000000000001', 'created', 1);
+insert into public.memory_access (memory_id, user_id) values
+  ('a0000000-0000-0000-0000-000000000001', tests.user_id('ana@example.com')),
+  ('b0000000-0000-0000-0000-000000000001', tests.user_id('ben@example.com'));
+select tests.authenticate_as('ana@example.com');
+select results_eq($$select user_id from public.memory_user_stats$$, $$select tests.user_id('ana@example.com')$$,
+  'Ana sees only her own statistics');
+select results_eq($$select memory_id::text from public.memory_idempotency_keys$$, array['a0000000-0000-0000-0000-000000000001'],
+  'Ana sees only her own idempotency keys');
+select results_eq($$select memory_id::text from public.memory_access$$, array['a0000000-0000-0000-0000-000000000001'],
+  'Ana sees only her own access records');
+select tests.rejects($$update public.memory_user_stats set quota_limit = 1000000$$, '42501', null,
+  'Ana cannot raise her own quota');
+select tests.rejects($$insert into public.memory_access (memory_id, user_id) values ('b0000000-0000-0000-0000-000000000002', tests.user_id('ben@example.com'))$$,
+  '42501', null, 'Ana cannot record accesses for Ben');
+select is(tests.rows_affected($q$update public.memory_access set access_count = 99 where memory_id = 'b0000000-0000-0000-0000-000000000001'$q$),
+  0, 'Ana cannot change Ben''s access records');
 select tests.clear_authentication();
 
 -- as Ben
