@@ -8,6 +8,8 @@ export default defineConfig({
     hookTimeout: 300_000,
     // Two cores: more workers only queue on the database.
     maxWorkers: 3,
-    reporters: ["default"],
+    // Under CI also a JSON report, from which .ci/run prints the plain "N passed, N failed" line.
+    reporters: process.env.CI ? ["default", "json"] : ["default"],
+    outputFile: { json: ".local/test-results.json" },
   },
 });
