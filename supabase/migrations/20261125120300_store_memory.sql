@@ -245,40 +245,34 @@ revoke all on function public.match_memories(extensions.vector, text, integer, t
 grant execute on function public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid)
   to authenticated, service_role;
 
--- The user's active memory most like a candidate, or nothing: same normalized text (similarity 1), else the best of
--- word-set Jaccard and cosine (same embedding model) at or above the threshold; ties go to the more important.
--- security definer: under RLS the planner may not use the normalized-text and word-set indexes (their functions
--- and && are not leakproof) and scans every row of the user instead. It checks its target as RLS would.
-create or replace function private.find_duplicate(
+-- Every active memory of the user that duplicates a candidate fact, with its scores: word-set Jaccard and, for
+-- embeddings of the same model, cosine; similarity is the larger. Exact normalized matches have Jaccard 1.
+-- security definer: under RLS the planner may not use the word-set index (fact_words() and @> are not leakproof)
+-- and would test every row of the user instead. It checks its target as RLS would.
+create or replace function private.duplicate_candidates(
   target uuid, fact text, embedding extensions.vector, embedding_model text, threshold double precision,
   exclude uuid default null
-) returns table (id uuid, similarity double precision, importance_score double precision)
+) returns table (id uuid, jaccard double precision, cosine double precision, similarity double precision,
+                 importance_score double precision)
 language plpgsql
 stable
+rows 4
 security definer
 set search_path = ''
 as $$
 #variable_conflict use_column
 declare
   v_checked uuid := private.acting_user(target);
-  v_norm text := public.normalize_fact(find_duplicate.fact);
-  v_words text[] := public.fact_words(find_duplicate.fact);
-  v_size integer := cardinality(public.fact_words(find_duplicate.fact));
+  v_words text[] := public.fact_words(duplicate_candidates.fact);
+  v_size integer := cardinality(public.fact_words(duplicate_candidates.fact));
   v_misses integer;
   v_group integer;
   v_probe text[];
   v_candidates uuid[] := '{}';
 begin
-  return query
-    select m.id, 1.0::double precision, m.importance_score
-      from public.user_memories m
-     where m.user_id = target and m.is_active and md5(public.normalize_fact(m.fact)) = md5(v_norm)
-       and m.id is distinct from exclude
-     limit 1;
-  if found then
-    return;
+  if threshold is null or not (threshold > 0 and threshold <= 1) then
+    raise exception 'threshold must be above 0 and at most 1' using errcode = '22023', column = 'threshold';
   end if;
-
   -- Jaccard >= t means the other set lacks at most m = |a| - ceil(t|a|) of our words. Deal our words into m + 1
   -- groups: a true duplicate lacks words from at most m of them, so it contains some group whole. Each group is a
   -- containment probe of the GIN index (an intersection of posting lists), selective however common the words.
@@ -294,23 +288,60 @@ begin
   end loop;
 
   return query
-    with candidates as (
+    with scored as (
       select m.id, m.importance_score, public.jaccard(public.fact_words(m.fact), v_words) as jac,
-             case when find_duplicate.embedding is not null and m.embedding_model = find_duplicate.embedding_model
-                  then 1 - (m.embedding operator(extensions.<=>) find_duplicate.embedding) end as cos
+             case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
+                  then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
         from public.user_memories m
        where m.id = any (v_candidates)
        union all
-      select n.id, m.importance_score, null, n.similarity
+      select n.id, m.importance_score, public.jaccard(public.fact_words(m.fact), v_words), n.similarity
         -- A near duplicate (cosine >= threshold) shares almost every sign bit: a few candidates suffice.
-        from private.nearest_memories(target, find_duplicate.embedding, find_duplicate.embedding_model, 4, 32) n
+        from private.nearest_memories(target, duplicate_candidates.embedding, duplicate_candidates.embedding_model, 4, 32) n
         join public.user_memories m on m.id = n.id
-       where find_duplicate.embedding is not null and n.id is distinct from exclude
+       where duplicate_candidates.embedding is not null and n.id is distinct from exclude
     )
-    select c.id, max(greatest(coalesce(c.jac, 0), coalesce(c.cos, 0))) as similarity, max(c.importance_score)
-      from candidates c
-     group by c.id
-    having max(greatest(coalesce(c.jac, 0), coalesce(c.cos, 0))) >= threshold
+    select s.id, max(s.jac), max(s.cos), max(greatest(coalesce(s.jac, 0), coalesce(s.cos, 0))), max(s.importance_score)
+      from scored s
+     group by s.id
+    having max(greatest(coalesce(s.jac, 0), coalesce(s.cos, 0))) >= threshold;
+end
+$$;
+comment on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, uuid) is
+  'Every active memory of a user that duplicates a candidate fact (word Jaccard or same-model cosine >= threshold), with its scores.';
+revoke all on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, uuid) from public;
+grant execute on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, uuid)
+  to authenticated, service_role;
+
+-- The user's active memory most like a candidate, or nothing: same normalized text first (an index lookup), else
+-- the most similar duplicate candidate; ties go to the more important.
+create or replace function private.find_duplicate(
+  target uuid, fact text, embedding extensions.vector, embedding_model text, threshold double precision,
+  exclude uuid default null
+) returns table (id uuid, similarity double precision, importance_score double precision)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  return query
+    select m.id, 1.0::double precision, m.importance_score
+      from public.user_memories m
+     where m.user_id = target and m.is_active
+       and md5(public.normalize_fact(m.fact)) = md5(public.normalize_fact(find_duplicate.fact))
+       and m.id is distinct from exclude
+     limit 1;
+  if found then
+    return;
+  end if;
+  return query
+    select d.id, d.similarity, d.importance_score
+      from private.duplicate_candidates(target, find_duplicate.fact, find_duplicate.embedding,
+             find_duplicate.embedding_model, threshold, exclude) d
      order by 2 desc, 3 desc
      limit 1;
 end

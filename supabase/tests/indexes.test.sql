@@ -1,13 +1,14 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(21);
+select plan(23);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
   'user_memories_active_recent_idx', 'user_memories_active_importance_idx', 'user_memories_active_type_category_idx',
   'user_memories_active_text_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
   'user_memories_source_conversation_idx', 'user_memories_previous_version_key', 'user_memories_active_fact_key',
-  'user_memories_active_words_idx', 'user_memories_pending_embedding_idx'], 'user_memories has exactly its indexes');
+  'user_memories_active_words_idx', 'user_memories_pending_embedding_idx', 'user_memories_inactive_updated_idx',
+  'user_memories_active_expires_idx'], 'user_memories has exactly its indexes');
 select indexes_are('public', 'memory_idempotency_keys', array['memory_idempotency_keys_pkey', 'memory_idempotency_keys_memory_idx'],
   'memory_idempotency_keys has exactly its indexes');
 select indexes_are('public', 'memory_user_stats', array['memory_user_stats_pkey'], 'memory_user_stats has exactly its primary key');
@@ -55,6 +56,10 @@ select tests.uses_index(format($$select 1 from public.memory_idempotency_keys wh
   'memory_idempotency_keys_memory_idx');
 select tests.uses_index($$select id from public.user_memories where is_active and embedding is null order by id limit 100$$,
   'user_memories_pending_embedding_idx');
+select tests.uses_index($$select id from public.user_memories where not is_active and updated_at < now() - interval '90 days' order by updated_at limit 1000$$,
+  'user_memories_inactive_updated_idx');
+select tests.uses_index($$select id from public.user_memories where is_active and expires_at is not null and expires_at <= now() order by expires_at limit 1000$$,
+  'user_memories_active_expires_idx');
 select is_empty($$select c.conname from pg_constraint c where c.contype = 'f' and c.connamespace = 'public'::regnamespace
   and not exists (select 1 from pg_index i where i.indrelid = c.conrelid and (i.indkey::int2[])[0] = c.conkey[1])$$,
   'every foreign key has an index that leads with its first column');

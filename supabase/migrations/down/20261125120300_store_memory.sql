@@ -7,6 +7,7 @@ drop function if exists public.update_memory(uuid, text, text, text, double prec
 drop function if exists private.active_memory_for_update(uuid, uuid);
 drop function if exists public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamptz, text, uuid, double precision);
 drop function if exists private.find_duplicate(uuid, text, extensions.vector, text, double precision, uuid);
+drop function if exists private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, uuid);
 drop function if exists public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid);
 drop function if exists private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamptz, timestamptz);
 drop function if exists private.validate_memory_input(text, text, text, double precision, double precision, extensions.vector, text, jsonb, timestamptz);
