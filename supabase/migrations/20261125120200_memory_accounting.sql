@@ -168,5 +168,9 @@ grant execute on function public.normalize_fact(text), public.fact_words(text), 
 -- No two active memories of a user say the same thing, whoever writes them (store_memory merges before this).
 create unique index user_memories_active_fact_key on public.user_memories (user_id, md5(public.normalize_fact(fact)))
   where is_active;
--- Candidates for reworded duplicates: active memories sharing a word with the new fact.
-create index user_memories_active_words_idx on public.user_memories using gin (public.fact_words(fact)) where is_active;
+-- The word set, computed once per row: duplicate detection reads it for every candidate, and a deduplication
+-- run for every memory of a user (computing it costs a regular expression and an aggregate each time).
+alter table public.user_memories add column fact_words text[] generated always as (public.fact_words(fact)) stored;
+comment on column public.user_memories.fact_words is 'The distinct normalized words of fact, for word-set Jaccard.';
+-- Candidates for reworded duplicates: active memories containing a group of the new fact's words.
+create index user_memories_active_words_idx on public.user_memories using gin (fact_words) where is_active;

@@ -283,19 +283,19 @@ begin
      where (dealt.n - 1) % (v_misses + 1) = v_group;
     v_candidates := v_candidates || array(
       select m.id from public.user_memories m
-       where m.user_id = target and m.is_active and public.fact_words(m.fact) operator(pg_catalog.@>) v_probe
+       where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.@>) v_probe
          and m.id is distinct from exclude);
   end loop;
 
   return query
     with scored as (
-      select m.id, m.importance_score, public.jaccard(public.fact_words(m.fact), v_words) as jac,
+      select m.id, m.importance_score, public.jaccard(m.fact_words, v_words) as jac,
              case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
                   then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
         from public.user_memories m
        where m.id = any (v_candidates)
        union all
-      select n.id, m.importance_score, public.jaccard(public.fact_words(m.fact), v_words), n.similarity
+      select n.id, m.importance_score, public.jaccard(m.fact_words, v_words), n.similarity
         -- A near duplicate (cosine >= threshold) shares almost every sign bit: a few candidates suffice.
         from private.nearest_memories(target, duplicate_candidates.embedding, duplicate_candidates.embedding_model, 4, 32) n
         join public.user_memories m on m.id = n.id

@@ -1,6 +1,6 @@
 -- The security definer lookups (they bypass RLS for index access) refuse a target the caller may not act for.
 begin;
-select plan(8);
+select plan(9);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -13,6 +13,8 @@ select tests.rejects($$select * from private.text_matches(tests.user_id('ben@exa
   '42501', null, 'text_matches refuses another user as target');
 select tests.rejects($$select * from private.nearest_memories(tests.user_id('ben@example.com'), tests.embedding(1), 'm', 10, 200)$$,
   '42501', null, 'nearest_memories refuses another user as target');
+select tests.rejects($$select * from private.duplicate_pairs(tests.user_id('ben@example.com'), 0.85)$$,
+  '42501', null, 'duplicate_pairs refuses another user as target');
 select tests.rejects($$select * from private.memories_by_id(tests.user_id('ben@example.com'), array(select id from public.user_memories))$$,
   '42501', null, 'memories_by_id refuses another user as target');
 select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,

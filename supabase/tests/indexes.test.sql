@@ -50,7 +50,7 @@ select tests.uses_index(format($$select id from public.conversations where user_
   'conversations_user_started_idx');
 select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and md5(public.normalize_fact(fact)) = md5(public.normalize_fact('Memory 7 about cats'))$$, (select user_id from probe)),
   'user_memories_active_fact_key');
-select tests.uses_index($$select id from public.user_memories where is_active and public.fact_words(fact) && array['lisbon']$$,
+select tests.uses_index($$select id from public.user_memories where is_active and fact_words @> array['7', 'cats']$$,
   'user_memories_active_words_idx');
 select tests.uses_index(format($$select 1 from public.memory_idempotency_keys where memory_id = %L$$, (select memory_id from probe)),
   'memory_idempotency_keys_memory_idx');

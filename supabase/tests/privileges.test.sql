@@ -31,12 +31,12 @@ select is_empty($$select p.oid::regprocedure from pg_proc p
   'anon and public cannot execute any function of the project');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p
     where p.pronamespace = 'private'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['acting_user', 'active_memory_for_update', 'duplicate_candidates', 'find_duplicate', 'lock_user_memories', 'memories_by_id', 'nearest_memories', 'text_matches', 'validate_memory_input'],
+  array['acting_user', 'active_memory_for_update', 'duplicate_candidates', 'duplicate_pairs', 'find_duplicate', 'lock_user_memories', 'memories_by_id', 'nearest_memories', 'text_matches', 'validate_memory_input'],
   'authenticated may execute exactly the private helpers the public functions call');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p where p.prosecdef
     and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('service_role', p.oid, 'execute'))
     and p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)),
-  array['duplicate_candidates', 'find_duplicate', 'memories_by_id', 'nearest_memories', 'text_matches'],
+  array['duplicate_candidates', 'duplicate_pairs', 'find_duplicate', 'memories_by_id', 'nearest_memories', 'text_matches'],
   'API roles can call exactly the security definer lookups that check their target themselves');
 select policies_are('public', 'user_memories',
   array['user_memories_select_own', 'user_memories_insert_own', 'user_memories_update_own', 'user_memories_delete_own'],

@@ -1,5 +1,6 @@
 -- Undoes 20261125120200_memory_accounting: statistics, settings, the quota trigger and the text functions.
 drop index if exists public.user_memories_active_words_idx;
+alter table public.user_memories drop column if exists fact_words;
 drop index if exists public.user_memories_active_fact_key;
 drop function if exists public.jaccard(text[], text[]);
 drop function if exists public.fact_words(text);

@@ -1,0 +1,189 @@
+-- Deduplication of a user's memories without comparing all pairs, and the batch over all users for the scheduler.
+
+-- The duplicate pairs among one user's active memories, each verified exactly (word-set Jaccard or same-model
+-- cosine >= threshold). Candidates come from two filters that never compare all pairs:
+-- * prefix filtering (the AllPairs lemma): with words ordered rarest first by this user's frequencies, two sets
+--   with Jaccard >= t share a word among the first |a| - ceil(t|a|) + 1 of each, so a join on those few words
+--   finds every Jaccard pair, and rare words keep the join small;
+-- * locality-sensitive hashing of the quantized embeddings: 24 bands of 16 sign bits; vectors at cosine 0.97
+--   share a band with probability 0.9995, at exactly 0.85 with probability 0.66 (the recall this costs is measured
+--   by bench:hygiene), unrelated vectors almost never; a Hamming bound then prunes before exact cosine.
+-- security definer for the word-set and bit columns under RLS, like the other lookups; checks its target.
+create or replace function private.duplicate_pairs(target uuid, threshold double precision)
+returns table (a uuid, b uuid, similarity double precision)
+language plpgsql
+stable
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+  -- A cosine of t is an angle of acos(t); about that share of 384 sign bits differ. Allow half again for noise.
+  v_max_hamming integer := ceil(1.5 * 384 * acos(least(threshold, 1)) / pi())::integer;
+begin
+  return query
+    with mem as materialized (
+      select m.id, m.fact_words as words, cardinality(m.fact_words) as size, m.embedding, m.embedding_bits, m.embedding_model
+        from public.user_memories m
+       where m.user_id = target and m.is_active
+    ),
+    tok as (select mem.id, mem.size, w from mem, unnest(mem.words) w),
+    freq as (select tok.w, count(*) as f from tok group by tok.w),
+    prefix as (
+      select r.id, r.w, r.size
+        from (select tok.id, tok.w, tok.size, row_number() over (partition by tok.id order by freq.f, tok.w) as pos
+                from tok join freq using (w)) r
+       where r.pos <= r.size - ceil(threshold * r.size) + 1
+    ),
+    word_pairs as (
+      select distinct p.id as a, q.id as b
+        from prefix p join prefix q on q.w = p.w and q.id > p.id
+       where q.size between ceil(threshold * p.size) and floor(p.size / threshold)
+    ),
+    bands as (
+      select mem.id, mem.embedding_model, k, substring(mem.embedding_bits from 16 * k + 1 for 16) as band
+        from mem, generate_series(0, 23) k
+       where mem.embedding_bits is not null
+    ),
+    vector_pairs as (
+      select distinct x.id as a, y.id as b
+        from bands x join bands y on y.k = x.k and y.band = x.band and y.embedding_model = x.embedding_model and y.id > x.id
+    ),
+    scored as (
+      select wp.a, wp.b, public.jaccard(ma.words, mb.words) as sim
+        from word_pairs wp join mem ma on ma.id = wp.a join mem mb on mb.id = wp.b
+      union all
+      select vp.a, vp.b, 1 - (ma.embedding operator(extensions.<=>) mb.embedding)
+        from vector_pairs vp join mem ma on ma.id = vp.a join mem mb on mb.id = vp.b
+       where pg_catalog.bit_count(ma.embedding_bits # mb.embedding_bits) <= v_max_hamming
+    )
+    select s.a, s.b, max(s.sim) from scored s group by s.a, s.b having max(s.sim) >= threshold;
+end
+$$;
+comment on function private.duplicate_pairs(uuid, double precision) is
+  'Verified duplicate pairs among a user''s active memories, found by prefix filtering (words) and LSH (embeddings).';
+revoke all on function private.duplicate_pairs(uuid, double precision) from public;
+grant execute on function private.duplicate_pairs(uuid, double precision) to authenticated, service_role;
+
+create or replace function public.deduplicate_memories(user_id uuid default null, threshold double precision default null)
+returns table (duplicates_found bigint, duplicates_removed bigint)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(deduplicate_memories.user_id);
+  v_threshold double precision := coalesce(threshold, (select s.duplicate_threshold from public.memory_settings s));
+  v_found bigint;
+  v_node record;
+  v_taken uuid[] := '{}';
+  v_absorbed uuid[];
+  v_dups uuid[] := '{}';
+  v_keepers uuid[] := '{}';
+begin
+  if not (v_threshold > 0 and v_threshold <= 1) then
+    raise exception 'threshold must be above 0 and at most 1' using errcode = '22023', column = 'threshold';
+  end if;
+  perform private.lock_user_memories(v_user);
+
+  -- Decide first, in keep order (most important, then most confident, then newest): a memory not yet taken
+  -- stays and absorbs its duplicates that no earlier keeper took. Only array work here.
+  v_found := 0;
+  for v_node in
+    with pairs as (select * from private.duplicate_pairs(v_user, v_threshold)),
+    edges as (select p.a as id, p.b as partner from pairs p union all select p.b, p.a from pairs p)
+    select e.id, array_agg(e.partner) as partners, count(*) as degree
+      from edges e join public.user_memories m on m.id = e.id
+     group by e.id, m.importance_score, m.confidence_score, m.created_at
+     order by m.importance_score desc, m.confidence_score desc, m.created_at desc, e.id
+  loop
+    v_found := v_found + v_node.degree;
+    continue when v_node.id = any (v_taken);
+    select coalesce(array_agg(p), '{}') into v_absorbed from unnest(v_node.partners) p where not p = any (v_taken);
+    v_taken := v_taken || v_node.id || v_absorbed;
+    v_dups := v_dups || v_absorbed;
+    v_keepers := v_keepers || array_fill(v_node.id, array[cardinality(v_absorbed)]);
+  end loop;
+  if cardinality(v_dups) = 0 then
+    return query select v_found / 2, 0::bigint;
+    return;
+  end if;
+
+  -- Then apply, set-based. What a merge keeps: the best confidence, the latest expiry (none if any has none),
+  -- every metadata key with the keeper's values winning (unless that would pass the metadata size limit).
+  with absorbed as (
+    select k.keeper, d.confidence_score, d.expires_at, d.metadata
+      from unnest(v_dups, v_keepers) as k(dup, keeper) join public.user_memories d on d.id = k.dup
+  ),
+  merged as (
+    select a.keeper, max(a.confidence_score) as confidence, bool_or(a.expires_at is null) as forever,
+           max(a.expires_at) as expires_at,
+           (select coalesce(jsonb_object_agg(kv.key, kv.value), '{}') from absorbed x, jsonb_each(x.metadata) kv
+             where x.keeper = a.keeper) as metadata
+      from absorbed a group by a.keeper
+  )
+  update public.user_memories k
+     set confidence_score = greatest(k.confidence_score, m.confidence),
+         expires_at = case when k.expires_at is null or m.forever then null else greatest(k.expires_at, m.expires_at) end,
+         metadata = case when octet_length((m.metadata || k.metadata)::text) <= 16384 then m.metadata || k.metadata
+                         else k.metadata end
+    from merged m
+   where k.id = m.keeper;
+  update public.user_memories d set is_active = false, duplicate_of = k.keeper
+    from unnest(v_dups, v_keepers) as k(dup, keeper) where d.id = k.dup;
+  update public.user_memories d set duplicate_of = k.keeper
+    from unnest(v_dups, v_keepers) as k(dup, keeper) where d.duplicate_of = k.dup and d.id <> k.dup;
+  return query select v_found / 2, cardinality(v_dups)::bigint;
+end
+$$;
+comment on function public.deduplicate_memories(uuid, double precision) is
+  'Finds groups of duplicates among a user''s active memories (word Jaccard or same-model cosine >= threshold, '
+  'without comparing all pairs), keeps the most important of each (ties: more confident, newer), merges '
+  'confidence, metadata and expiry into it, and marks the rest as its duplicates. Returns (pairs found, memories '
+  'removed); a second run finds nothing.';
+revoke all on function public.deduplicate_memories(uuid, double precision) from public, anon;
+grant execute on function public.deduplicate_memories(uuid, double precision) to authenticated, service_role;
+
+create or replace function public.deduplicate_all_memories(batch_size integer default 100)
+returns table (users integer, duplicates_found bigint, duplicates_removed bigint)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+declare
+  v_user uuid;
+  v_result record;
+  v_users integer := 0;
+  v_found bigint := 0;
+  v_removed bigint := 0;
+begin
+  if batch_size is null or batch_size < 1 then
+    raise exception 'batch_size must be at least 1' using errcode = '22023', column = 'batch_size';
+  end if;
+  -- The users who stored something since their last run come first; batch_size of them per call.
+  for v_user in
+    select s.user_id from public.memory_user_stats s
+     where s.active_count > 1
+     order by s.last_deduplicated_at nulls first, s.user_id
+     limit batch_size
+  loop
+    select * into v_result from public.deduplicate_memories(v_user);
+    update public.memory_user_stats s set last_deduplicated_at = now() where s.user_id = v_user;
+    v_users := v_users + 1;
+    v_found := v_found + v_result.duplicates_found;
+    v_removed := v_removed + v_result.duplicates_removed;
+  end loop;
+  return query select v_users, v_found, v_removed;
+end
+$$;
+comment on function public.deduplicate_all_memories(integer) is
+  'Deduplicates batch_size users per call, those deduplicated longest ago first (service_role; what the nightly '
+  'job runs). Returns the users done and the pairs found and memories removed.';
+revoke all on function public.deduplicate_all_memories(integer) from public, anon, authenticated;
+grant execute on function public.deduplicate_all_memories(integer) to service_role;
+
+alter table public.memory_user_stats add column last_deduplicated_at timestamptz;
+comment on column public.memory_user_stats.last_deduplicated_at is 'When deduplicate_all_memories last ran for the user.';
+grant update (last_deduplicated_at) on table public.memory_user_stats to service_role;
