@@ -1,5 +1,6 @@
 // `memory <command> <subcommand> [options]`: one entry for every operator command.
 import { embeddingsCommand } from "./embeddings.ts";
+import { maintenanceCommand } from "./maintenance.ts";
 import { migrateCommand } from "./migrate.ts";
 
 const USAGE = `usage: memory <command> [options]
@@ -7,6 +8,11 @@ const USAGE = `usage: memory <command> [options]
 commands:
   migrate      schema migrations (status, up, down, verify)
   embeddings   embed memories stored without an embedding (backfill)
+  dedupe       deduplicate one user's memories, or every user's
+  cleanup      hard-delete memories inactive for more than --days (default 90)
+  expire       deactivate memories past their expiry
+  stats        statistics of one user, or every user's quota use
+  jobs         the scheduled maintenance jobs (pg_cron) and their health
 
 Run 'memory <command> --help' for a command's options.`;
 
@@ -17,6 +23,12 @@ export async function main(argv: string[]): Promise<number> {
       return migrateCommand(rest);
     case "embeddings":
       return embeddingsCommand(rest);
+    case "dedupe":
+    case "cleanup":
+    case "expire":
+    case "stats":
+    case "jobs":
+      return maintenanceCommand(command, rest);
     case undefined:
     case "-h":
     case "--help":

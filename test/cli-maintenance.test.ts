@@ -1,0 +1,64 @@
+// The maintenance jobs by hand: memory dedupe, cleanup, expire, stats, jobs against a real database.
+import { execFile } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ROOT } from "../scripts/db/local-stack.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+let database: TestDatabase;
+let user: string;
+
+function memory(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", [`${ROOT}bin/memory.js`, ...args, "--db-url", database.url], (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+  await database.sql`insert into public.user_memories (user_id, fact, memory_type, importance_score, expires_at, created_at) values
+    (${user}, 'Keeps bees on the roof', 'fact', 0.9, null, now() - interval '1 day'),
+    (${user}, 'On the roof, keeps bees', 'fact', 0.2, null, now() - interval '1 day'),
+    (${user}, 'Concert tonight', 'event', 0.5, now() - interval '1 minute', now() - interval '1 day')`;
+  await database.sql`insert into public.user_memories (user_id, fact, memory_type, is_active, updated_at, created_at) values
+    (${user}, 'Old job at the bakery', 'fact', false, now() - interval '120 days', now() - interval '300 days')`;
+});
+afterAll(async () => database?.drop());
+
+describe("memory maintenance commands", () => {
+  it("dedupe --user removes the reworded duplicate", async () => {
+    const r = await memory(["dedupe", "--user", user, "--json"]);
+    expect(r.code).toBe(0);
+    expect(JSON.parse(r.stdout)).toEqual({ user_id: user, duplicates_found: "1", duplicates_removed: "1" });
+  });
+
+  it("dedupe of every user finds nothing left", async () => {
+    const r = await memory(["dedupe", "--json"]);
+    expect(JSON.parse(r.stdout)).toEqual({ users: 1, duplicates_found: "0", duplicates_removed: "0" });
+  });
+
+  it("expire deactivates what is past its expiry, cleanup deletes what is long inactive", async () => {
+    expect(JSON.parse((await memory(["expire", "--json"])).stdout)).toEqual({ expired: 1 });
+    expect(JSON.parse((await memory(["cleanup", "--days", "90", "--json"])).stdout)).toEqual({ days: 90, deleted: 1 });
+    const facts = (await database.sql`select fact from public.user_memories order by fact`).map((r) => r.fact);
+    expect(facts).toEqual(["Concert tonight", "Keeps bees on the roof", "On the roof, keeps bees"]);
+  });
+
+  it("stats for a user and for everyone", async () => {
+    const one = JSON.parse((await memory(["stats", "--user", user, "--json"])).stdout);
+    expect(one).toMatchObject({ user_id: user, active: 1, duplicates: 1, quota: 10000, quota_used: 1 });
+    const all = JSON.parse((await memory(["stats", "--json"])).stdout);
+    expect(all).toEqual([expect.objectContaining({ user_id: user, active: 1 })]);
+  });
+
+  it("jobs says there is no pg_cron in a cloned database", async () => {
+    const r = await memory(["jobs"]);
+    expect([r.code, r.stdout.trim()]).toEqual([0, "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire)"]);
+  });
+
+  it("refuses bad arguments with exit 2", async () => {
+    expect((await memory(["cleanup", "--days", "0"])).code).toBe(2);
+    expect((await memory(["stats", "--user", "nobody"])).stderr).toMatch(/--user must be a user id/);
+  });
+});
