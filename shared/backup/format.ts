@@ -1,0 +1,42 @@
+// The backup format (version 1): one gzipped NDJSON file per table (the non-generated columns of each row) and
+// a manifest with the schema version, row counts per table and per user, and the SHA-256 of every file.
+
+export const FORMAT = "supabase-chat-memory-backup/1";
+export const KINDS = ["daily", "weekly", "monthly", "manual"] as const;
+export type BackupKind = (typeof KINDS)[number];
+
+/** The memory system's tables, in restore order (referenced before referencing). */
+export const TABLES = [
+  { name: "conversations", key: "id", perUser: true },
+  { name: "user_memories", key: "id", perUser: true },
+  { name: "memory_user_stats", key: "user_id", perUser: true },
+  { name: "memory_idempotency_keys", key: "user_id, idempotency_key", perUser: true },
+  { name: "memory_access", key: "memory_id", perUser: true },
+  { name: "memory_settings", key: "id", perUser: false },
+  { name: "maintenance_jobs", key: "job_name", perUser: false },
+] as const;
+export type TableName = (typeof TABLES)[number]["name"];
+
+export interface TableEntry {
+  file: string;
+  columns: string[];
+  rows: number;
+  bytes: number;
+  sha256: string;
+}
+
+export interface Manifest {
+  format: typeof FORMAT;
+  id: string;
+  kind: BackupKind;
+  label?: string;
+  createdAt: string;
+  schemaVersion: string | null;
+  tables: Record<string, TableEntry>;
+  /** Per user: rows in each per-user table. */
+  users: Record<string, Record<string, number>>;
+}
+
+export function backupId(kind: BackupKind, at: Date): string {
+  return `${kind}-${at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+}

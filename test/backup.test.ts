@@ -1,0 +1,216 @@
+// Backups on the real local PostgreSQL: round trip, per-user and per-table restore, writes during a backup,
+// corruption, schema versions, and retention over a simulated year.
+import { mkdtemp, readFile, rm, truncate, writeFile, cp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import postgres from "postgres";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createBackup, expiredBackups, LocalFolderStore, pruneBackups, restoreBackup, RestoreRefused, TABLES, verifyBackup,
+  type BackupKind, type Manifest,
+} from "../shared/backup/index.ts";
+import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+
+let database: TestDatabase;
+let folder: string;
+let store: LocalFolderStore;
+let users: string[];
+
+async function checksums(where = "true"): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const table of TABLES) {
+    const filter = table.perUser ? where : "true";
+    const [{ md5 }] = await database.sql.unsafe(`select md5(coalesce(string_agg(row_to_json(t)::text, ',' order by ${table.key}), '')) as md5
+      from (select * from public.${table.name} where ${filter}) t`);
+    out[table.name] = md5;
+  }
+  return out;
+}
+const forUser = (u: string) => `user_id = '${u}'`;
+
+async function fill(user: string, n: number) {
+  const sql = database.sql;
+  const [conversation] = await sql`insert into public.conversations (user_id, title) values (${user}, 'chat') returning id`;
+  for (let i = 0; i < n; i++) {
+    await sql`select * from public.store_memory(${`fact ${i} about ${["tea", "chess", "Lisbon", "cats"][i % 4]} for ${user.slice(0, 8)}`},
+      'fact', importance_score => ${(i % 10) / 10}, source_conversation_id => ${conversation.id},
+      embedding => tests.embedding(${i}), embedding_model => 'm', user_id => ${user}, idempotency_key => ${`k${i}`})`;
+  }
+  const [first] = await sql`select id from public.user_memories where user_id = ${user} and is_active order by created_at limit 1`;
+  await sql`select * from public.update_memory(${first.id}, fact => 'a newer version of the first fact', user_id => ${user})`;
+  await sql`select * from public.store_memory('FACT 1 about chess for ' || ${user.slice(0, 8)}, importance_score => 1, user_id => ${user})`;
+  await sql`insert into public.user_memories (user_id, fact, memory_type, created_at, expires_at) values
+    (${user}, 'an expired memory', 'event', now() - interval '3 days', now() - interval '1 day')`;
+  await sql`select * from public.search_memories('tea', user_id => ${user})`;
+}
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  folder = await mkdtemp(join(tmpdir(), "backups-"));
+  store = new LocalFolderStore(folder);
+  users = (await database.sql`insert into auth.users (id) select gen_random_uuid() from generate_series(1, 3) returning id`).map((r) => r.id);
+  for (const u of users) await fill(u, 12);
+});
+afterAll(async () => {
+  await database?.drop();
+  await rm(folder, { recursive: true, force: true });
+});
+
+async function wipe() {
+  await database.sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    for (const t of [...TABLES].reverse()) await tx.unsafe(`delete from public.${t.name}`);
+  });
+}
+
+describe("backups", () => {
+  let full: Manifest;
+  let before: Record<string, string>;
+
+  it("back up every table with counts and checksums, and verify", async () => {
+    before = await checksums();
+    full = await createBackup(database.sql, store, "daily");
+    expect(Object.keys(full.tables)).toEqual(TABLES.map((t) => t.name));
+    const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories`;
+    expect(full.tables.user_memories.rows).toBe(n);
+    expect(Object.keys(full.users).sort()).toEqual([...users].sort());
+    expect(full.tables.user_memories.columns).not.toContain("fts");
+    expect((await verifyBackup(store, full.id)).ok).toBe(true);
+  });
+
+  it("restore everything after a wipe: every table's content is identical", async () => {
+    await wipe();
+    expect((await checksums()).user_memories).not.toBe(before.user_memories);
+    const result = await restoreBackup(database.sql, store, full.id);
+    expect(result.restored.user_memories).toBe(full.tables.user_memories.rows);
+    expect(result.safetyBackupId).toMatch(/^manual-/);
+    expect(await checksums()).toEqual(before);
+  });
+
+  it("restore one user: that user is as backed up, the others keep their changes", async () => {
+    const [a, b] = users;
+    await wipe();
+    await restoreBackup(database.sql, store, full.id, { safetyBackup: false });
+    const aBackedUp = await checksums(forUser(a));
+    await database.sql`select * from public.store_memory('a memory after the backup', user_id => ${a})`;
+    await database.sql`update public.conversations set title = 'changed by a' where user_id = ${a}`;
+    await database.sql`select * from public.store_memory('another memory after the backup', user_id => ${b})`;
+    const bChanged = await checksums(forUser(b));
+    expect(await checksums(forUser(a))).not.toEqual(aBackedUp);
+    const result = await restoreBackup(database.sql, store, full.id, { userIds: [a], safetyBackup: false });
+    expect(Object.keys(result.restored)).toEqual(TABLES.filter((t) => t.perUser).map((t) => t.name));
+    expect(await checksums(forUser(a))).toEqual(aBackedUp);
+    expect(await checksums(forUser(b))).toEqual(bChanged);
+  });
+
+  it("restore one table: only that table changes", async () => {
+    await wipe();
+    await restoreBackup(database.sql, store, full.id, { safetyBackup: false });
+    await database.sql`update public.conversations set title = 'renamed'`;
+    await database.sql`select * from public.store_memory('written after the backup', user_id => ${users[2]})`;
+    const memoriesBefore = (await checksums()).user_memories;
+    await restoreBackup(database.sql, store, full.id, { tables: ["conversations"], safetyBackup: false });
+    const now = await checksums();
+    expect(now.conversations).toBe(before.conversations);
+    expect(now.user_memories).toBe(memoriesBefore);
+  });
+
+  it("stays consistent with its manifest while writes go on", async () => {
+    const writer = postgres(database.url, { max: 4, onnotice: () => {} });
+    let writing = true;
+    const writes = (async () => {
+      let i = 0;
+      while (writing) {
+        await writer`select * from public.store_memory(${`concurrent write ${i++} ${crypto.randomUUID()}`}, user_id => ${users[1]})`;
+      }
+      return i;
+    })();
+    const during = await createBackup(database.sql, store, "manual", { label: "during writes" });
+    writing = false;
+    expect(await writes).toBeGreaterThan(0);
+    await writer.end();
+    expect((await verifyBackup(store, during.id)).ok).toBe(true);
+    await wipe();
+    const result = await restoreBackup(database.sql, store, during.id, { safetyBackup: false });
+    expect(result.restored).toEqual(Object.fromEntries(Object.entries(during.tables).map(([t, e]) => [t, e.rows])));
+    const [stats] = await database.sql`select active_count from public.memory_user_stats where user_id = ${users[1]}`;
+    const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories where user_id = ${users[1]} and is_active`;
+    expect(stats.active_count).toBe(n);
+  });
+
+  it.each([
+    ["a flipped byte", async (dir: string) => {
+      const file = join(dir, "user_memories.ndjson.gz");
+      const bytes = await readFile(file);
+      bytes[Math.floor(bytes.length / 2)] ^= 0xff;
+      await writeFile(file, bytes);
+    }, /checksum_mismatch|corrupt/],
+    ["a truncated file", async (dir: string) => truncate(join(dir, "user_memories.ndjson.gz"), 40), /truncated|corrupt/],
+    ["a deleted manifest", async (dir: string) => rm(join(dir, "manifest.json")), /missing_manifest/],
+  ])("refuses %s: verify says why and restore changes nothing", async (_, damage, problem) => {
+    const copyId = `damaged-${crypto.randomUUID()}`;
+    await cp(join(folder, full.id), join(folder, copyId), { recursive: true });
+    if (await readFile(join(folder, copyId, "manifest.json")).catch(() => null)) {
+      const m = JSON.parse(await readFile(join(folder, copyId, "manifest.json"), "utf8"));
+      await writeFile(join(folder, copyId, "manifest.json"), JSON.stringify({ ...m, id: copyId }));
+    }
+    await damage(join(folder, copyId));
+    const verification = await verifyBackup(store, copyId);
+    expect(verification.ok).toBe(false);
+    expect(verification.problems.map((p) => p.problem).join()).toMatch(problem);
+    const stateBefore = await checksums();
+    const error = await restoreBackup(database.sql, store, copyId).catch((e) => e);
+    expect(error).toBeInstanceOf(RestoreRefused);
+    expect(error.reason).toBe("invalid_backup");
+    expect(await checksums()).toEqual(stateBefore);
+  });
+
+  it("refuses a backup from a newer schema", async () => {
+    const newerId = `newer-${crypto.randomUUID()}`;
+    await cp(join(folder, full.id), join(folder, newerId), { recursive: true });
+    const m = JSON.parse(await readFile(join(folder, newerId, "manifest.json"), "utf8"));
+    await writeFile(join(folder, newerId, "manifest.json"), JSON.stringify({ ...m, id: newerId, schemaVersion: "29991231235959" }));
+    const error = await restoreBackup(database.sql, store, newerId).catch((e) => e);
+    expect([error.reason, error.message]).toEqual(["newer_schema", expect.stringMatching(/memory migrate up/)]);
+  });
+});
+
+describe("retention over a simulated year", () => {
+  const now = new Date("2027-01-31T12:00:00Z");
+  const day = 86_400_000;
+  const manifests: Manifest[] = [];
+  const add = (kind: BackupKind, daysAgo: number) =>
+    manifests.push({ id: `${kind}-${daysAgo}`, kind, createdAt: new Date(now.getTime() - daysAgo * day).toISOString() } as Manifest);
+  for (let d = 0; d < 400; d++) add("daily", d);
+  for (let d = 0; d < 400; d += 7) add("weekly", d + 0.5);
+  for (let d = 0; d < 400; d += 30) add("monthly", d + 0.25);
+  for (const d of [3, 90, 200, 380]) add("manual", d + 0.1);
+
+  it("keeps 30 days of daily, 12 weeks of weekly, 12 months of monthly backups, and every manual one", () => {
+    const expired = new Set(expiredBackups(manifests, now));
+    const kept = manifests.filter((m) => !expired.has(m.id));
+    const count = (kind: BackupKind) => kept.filter((m) => m.kind === kind).length;
+    expect([count("daily"), count("weekly"), count("monthly"), count("manual")]).toEqual([31, 12, 13, 4]);
+    expect(kept.every((m) => m.kind === "manual" || now.getTime() - Date.parse(m.createdAt) <= { daily: 30, weekly: 84, monthly: 365, manual: 0 }[m.kind] * day)).toBe(true);
+  });
+
+  it("never deletes the newest backup, however old", () => {
+    const old = [{ id: "daily-old", kind: "daily", createdAt: "2020-01-01T00:00:00Z" } as Manifest];
+    expect(expiredBackups(old, now)).toEqual([]);
+  });
+
+  it("prune removes exactly the expired backups from the store", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "prune-"));
+    const s = new LocalFolderStore(dir);
+    const sample = manifests.filter((_, i) => i % 9 === 0);
+    for (const m of sample) {
+      const w = await s.writer(m.id, "manifest.json");
+      w.end(JSON.stringify(m));
+      await new Promise((r) => w.on("finish", r));
+    }
+    const removed = await pruneBackups(s, { now });
+    expect(removed.sort()).toEqual(expiredBackups(sample, now).sort());
+    expect((await s.ids()).sort()).toEqual(sample.map((m) => m.id).filter((id) => !removed.includes(id)).sort());
+    await rm(dir, { recursive: true, force: true });
+  });
+});
