@@ -1,4 +1,5 @@
 // `memory <command> <subcommand> [options]`: one entry for every operator command.
+import { backupCommand } from "./backup.ts";
 import { embeddingsCommand } from "./embeddings.ts";
 import { maintenanceCommand } from "./maintenance.ts";
 import { migrateCommand } from "./migrate.ts";
@@ -13,6 +14,7 @@ commands:
   expire       deactivate memories past their expiry
   stats        statistics of one user, or every user's quota use
   jobs         the scheduled maintenance jobs (pg_cron) and their health
+  backup       create, list, verify, restore and prune backups
 
 Run 'memory <command> --help' for a command's options.`;
 
@@ -23,6 +25,8 @@ export async function main(argv: string[]): Promise<number> {
       return migrateCommand(rest);
     case "embeddings":
       return embeddingsCommand(rest);
+    case "backup":
+      return backupCommand(rest);
     case "dedupe":
     case "cleanup":
     case "expire":

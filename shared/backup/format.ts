@@ -37,6 +37,7 @@ export interface Manifest {
   users: Record<string, Record<string, number>>;
 }
 
+/** kind-YYYYMMDDTHHMMSSmmmZ: sorts by time; milliseconds so a safety backup right after another does not collide. */
 export function backupId(kind: BackupKind, at: Date): string {
-  return `${kind}-${at.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z")}`;
+  return `${kind}-${at.toISOString().replace(/[-:]/g, "").replace(".", "")}`;
 }
