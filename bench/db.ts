@@ -3,15 +3,14 @@
 // and the recall of the vector ranking (match_memories) against an exact scan. Each figure with its baseline.
 import { randomUUID } from "node:crypto";
 import postgres from "postgres";
-import { pipeline } from "node:stream/promises";
-import { Readable } from "node:stream";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { checksumOf, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
 import { machine } from "./lib/machine.ts";
 import { ms, summarize, timed } from "./lib/stats.ts";
-import { rng, TopicSpace, vectorLiteral } from "./lib/vectors.ts";
+import { rng, vectorLiteral } from "./lib/vectors.ts";
+import { loadMemories, MODEL, space, THINGS, TOPICS } from "./lib/memories.ts";
 import { writeSection } from "./lib/report.ts";
 
 const DB = "memory_bench";
@@ -19,21 +18,6 @@ const USERS = Number(process.env.BENCH_USERS ?? 100);
 const PER_USER = Number(process.env.BENCH_PER_USER ?? 10_000);
 const WRITES = Number(process.env.BENCH_WRITES ?? 500);
 const QUERIES = Number(process.env.BENCH_QUERIES ?? 200);
-const MODEL = "bench-model";
-const TOPICS = 50;
-const space = new TopicSpace(TOPICS, 42);
-
-const SUBJECTS = ["likes", "dislikes", "prefers", "often mentions", "is learning", "collects", "avoids", "dreams about"];
-const THINGS = ["spicy ramen", "jazz piano", "mountain hiking", "vegetarian curry", "old cameras", "chess openings",
-  "sailing boats", "french novels", "board games", "green tea", "street photography", "marathon running",
-  "italian opera", "woodworking", "sourdough bread", "astronomy", "salsa dancing", "vintage cars", "poetry", "gardening"];
-const PLACES = ["in Lisbon", "in Porto", "at work", "with friends", "on weekends", "since childhood", "in winter", "at home"];
-const TYPES = ["person", "preference", "event", "topic", "fact", "emotion"];
-
-function factFor(user: number, i: number, random: () => number): string {
-  const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
-  return `${pick(SUBJECTS)} ${pick(THINGS)} ${pick(PLACES)} (note ${user}-${i})`;
-}
 
 /** The schema the data was loaded under: a changed migration means a reload. */
 async function schemaFingerprint(): Promise<string> {
@@ -55,43 +39,7 @@ async function load(): Promise<void> {
   const sql = postgres(urlFor(DB), { max: 1, onnotice: () => {} });
   try {
     await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
-    await sql`insert into auth.users (id) select gen_random_uuid() from generate_series(1, ${USERS})`;
-    const users = (await sql`select id from auth.users order by id`).map((r) => r.id as string);
-    // Load without secondary indexes and triggers, then rebuild them from their own definitions.
-    const indexes = await sql`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'user_memories'
-      and indexname not in ('user_memories_pkey', 'user_memories_id_user_id_key')`;
-    for (const { indexname } of indexes) await sql.unsafe(`drop index public.${indexname}`);
-    const [copyMs] = await timed(async () => {
-      await sql`set session_replication_role = replica`;
-      const random = rng(7);
-      const now = Date.now();
-      function* rows() {
-        for (const [u, userId] of users.entries()) {
-          for (let i = 0; i < PER_USER; i++) {
-            const created = new Date(now - Math.floor(random() * 365 * 86_400_000)).toISOString();
-            const topic = Math.floor(random() * TOPICS);
-            yield [userId, factFor(u, i, random), TYPES[i % TYPES.length], THINGS[topic % THINGS.length].split(" ")[0],
-              random().toFixed(3), random().toFixed(3), vectorLiteral(space.sample(topic, random)), MODEL, created, created]
-              .join("\t") + "\n";
-          }
-        }
-      }
-      const copy = await sql`copy public.user_memories (user_id, fact, memory_type, category, importance_score,
-        confidence_score, embedding, embedding_model, created_at, updated_at) from stdin`.writable();
-      await pipeline(Readable.from(rows()), copy);
-      await sql`set session_replication_role = origin`;
-    });
-    console.log(`  COPY ${USERS * PER_USER} rows: ${(copyMs / 1000).toFixed(1)} s`);
-    await sql`set maintenance_work_mem = '6GB'`;
-    await sql`set max_parallel_maintenance_workers = 1`;
-    for (const { indexname, indexdef } of indexes) {
-      const [took] = await timed(() => sql.unsafe(indexdef));
-      console.log(`  ${indexname}: ${(took / 1000).toFixed(1)} s`);
-    }
-    await sql`insert into public.memory_user_stats (user_id, active_count, inactive_count)
-      select user_id, count(*) filter (where is_active), count(*) filter (where not is_active) from public.user_memories group by user_id
-      on conflict (user_id) do update set active_count = excluded.active_count, inactive_count = excluded.inactive_count`;
-    await sql`vacuum analyze public.user_memories`;
+    await loadMemories(sql, USERS, PER_USER);
     await sql`create table public.bench_loaded as select ${USERS * PER_USER}::bigint as n, ${await schemaFingerprint()}::text as schema`;
   } finally {
     await sql.end();

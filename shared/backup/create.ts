@@ -47,11 +47,12 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
           done(null, chunk);
         },
       });
-      const gzip = createGzip();
+      // Level 3: most of level 6's ratio on this data at about twice the speed (bench:backup).
+      const gzip = createGzip({ level: 3 });
       const written = pipeline(gzip, tap, await store.writer(id, file));
       let rows = 0;
       const list = columns.map((c) => `"${c}"`).join(", ");
-      const cursor = tx.unsafe(`select row_to_json(t)::text as j from (select ${list} from public.${table.name} order by ${table.key}) t`).cursor(1000);
+      const cursor = tx.unsafe(`select row_to_json(t)::text as j from (select ${list} from public.${table.name} order by ${table.key}) t`).cursor(5000);
       for await (const batch of cursor) {
         for (const row of batch) {
           if (!gzip.write(`${row.j}\n`)) await once(gzip, "drain");

@@ -1,0 +1,100 @@
+// npm run bench:backup — 1,000,000 memories with 384-dim embeddings: backup time, size against the uncompressed
+// JSON of the same rows, verify time, restore time, peak memory; against pg_dump -Fc / pg_restore of the same
+// tables in the same run.
+import { execFile } from "node:child_process";
+import { mkdtemp, rm, stat } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { promisify } from "node:util";
+import postgres from "postgres";
+import { createBackup, LocalFolderStore, restoreBackup, TABLES, verifyBackup } from "../shared/backup/index.ts";
+import { postgresExecutor } from "../shared/db/executor.ts";
+import { readMigrations } from "../shared/migrations/files.ts";
+import { migrateUp } from "../shared/migrations/apply.ts";
+import { bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
+import { loadMemories } from "./lib/memories.ts";
+import { machine } from "./lib/machine.ts";
+import { timed } from "./lib/stats.ts";
+import { writeSection } from "./lib/report.ts";
+
+const run = promisify(execFile);
+const DB = "memory_bench_backup";
+const USERS = Number(process.env.BENCH_USERS ?? 100);
+const PER_USER = Number(process.env.BENCH_PER_USER ?? 10_000);
+const PG = "/usr/lib/postgresql/15/bin";
+const MB = 2 ** 20;
+
+/** Runs fn while sampling this process's resident memory; returns its time and the peak. */
+async function measured<T>(fn: () => Promise<T>): Promise<{ seconds: number; peakMb: number; result: T }> {
+  let peak = process.memoryUsage().rss;
+  const timer = setInterval(() => { peak = Math.max(peak, process.memoryUsage().rss); }, 50);
+  try {
+    const [ms, result] = await timed(fn);
+    return { seconds: ms / 1000, peakMb: Math.max(peak, process.memoryUsage().rss) / MB, result };
+  } finally {
+    clearInterval(timer);
+  }
+}
+
+async function wipe(sql: postgres.Sql) {
+  await sql.begin(async (tx) => {
+    await tx`set local session_replication_role = replica`;
+    for (const t of [...TABLES].reverse()) await tx.unsafe(`delete from public.${t.name}`);
+  });
+}
+
+async function main() {
+  await startStack();
+  console.log(`loading ${USERS} x ${PER_USER} memories into ${DB} ...`);
+  await recreateDatabase(DB);
+  await bootstrap(DB, { testHelpers: false });
+  const sql = postgres(urlFor(DB), { max: 2, onnotice: () => {} });
+  await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
+  await loadMemories(sql, USERS, PER_USER);
+  const folder = await mkdtemp(join(tmpdir(), "bench-backup-"));
+  const store = new LocalFolderStore(folder);
+  try {
+    const [{ json_bytes }] = await sql`select sum(octet_length(row_to_json(t)::text) + 1)::bigint as json_bytes
+      from (select id, user_id, fact, memory_type, category, importance_score, confidence_score, is_active, duplicate_of,
+                   source_conversation_id, version, previous_version_id, embedding, embedding_model, metadata, created_at,
+                   updated_at, last_accessed_at, expires_at from public.user_memories) t`;
+    const backup = await measured(() => createBackup(sql, store, "manual"));
+    const size = Object.values(backup.result.tables).reduce((n, e) => n + e.bytes, 0);
+    const verify = await measured(() => verifyBackup(store, backup.result.id));
+    if (!verify.result.ok) throw new Error(`backup does not verify: ${JSON.stringify(verify.result.problems)}`);
+    await wipe(sql);
+    const restore = await measured(() => restoreBackup(sql, store, backup.result.id, { safetyBackup: false }));
+
+    const dumpFile = join(folder, "tables.dump");
+    const tables = TABLES.flatMap((t) => ["-t", `public.${t.name}`]);
+    const [dumpMs] = await timed(() => run(`${PG}/pg_dump`, ["-Fc", "--data-only", ...tables, "-f", dumpFile, urlFor(DB)]));
+    const dumpSize = (await stat(dumpFile)).size;
+    await wipe(sql);
+    const [pgRestoreMs] = await timed(() => run(`${PG}/pg_restore`, ["--data-only", "--disable-triggers", "-d", urlFor(DB), dumpFile]));
+
+    const rows = backup.result.tables.user_memories.rows;
+    const smaller = 1 - size / Number(json_bytes);
+    const report = `## bench:backup — ${rows.toLocaleString("en")} memories with 384-dim embeddings
+
+Machine: ${machine()}. Run: ${new Date().toISOString()}. Local PostgreSQL; the backup folder on the same disk.
+
+| measure | this backup | pg_dump -Fc / pg_restore (same tables, same run) | target |
+| --- | --- | --- | --- |
+| backup time | ${backup.seconds.toFixed(1)} s | ${(dumpMs / 1000).toFixed(1)} s | < 60 s |
+| size | ${(size / MB).toFixed(0)} MiB, ${(100 * smaller).toFixed(0)}% smaller than the uncompressed JSON (${(Number(json_bytes) / MB).toFixed(0)} MiB) | ${(dumpSize / MB).toFixed(0)} MiB | ≥ 70% smaller |
+| verify time | ${verify.seconds.toFixed(1)} s | (none) | |
+| restore time (all tables, checked before commit) | ${restore.seconds.toFixed(1)} s | ${(pgRestoreMs / 1000).toFixed(1)} s | < 120 s |
+| peak memory (RSS of the Node process: backup / verify / restore) | ${backup.peakMb.toFixed(0)} / ${verify.peakMb.toFixed(0)} / ${restore.peakMb.toFixed(0)} MB | | < 256 MB |
+`;
+    console.log(report);
+    await writeSection("backup", report);
+  } finally {
+    await sql.end();
+    await rm(folder, { recursive: true, force: true });
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
