@@ -48,7 +48,7 @@ afterAll(async () => {
 describe("edge functions under Deno", () => {
   it("type-check with deno check", async () => {
     // run() rejects on a non-zero exit, which is the verdict; the output shows both files were checked.
-    const { stderr } = await run(DENO, ["check", "functions/memory-store/index.ts", "functions/memory-search/index.ts"],
+    const { stderr } = await run(DENO, ["check", "functions/memory-store/index.ts", "functions/memory-search/index.ts", "functions/memory-maintenance/index.ts"],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
     expect(stderr).toMatch(/Check .*memory-store\/index\.ts/);
   });

@@ -12,8 +12,25 @@ export async function createEmptyDatabase(): Promise<TestDatabase> {
   return database;
 }
 
-/** The schema as pg_dump prints it, without the migration history (which is what changes). */
+/** The rows migrations seed (settings, maintenance jobs), without their updated_at stamps. */
+async function seedData(database: TestDatabase): Promise<string> {
+  const out: unknown[] = [];
+  for (const [table, columns, key] of [
+    ["memory_settings", "id, duplicate_threshold, default_quota", "id"],
+    ["maintenance_jobs", "job_name, schedule, command, enabled", "job_name"],
+  ]) {
+    const [{ exists }] = await database.sql`select to_regclass(${`public.${table}`}) is not null as exists`;
+    if (exists) out.push(table, await database.sql.unsafe(`select ${columns} from public.${table} order by ${key}`));
+  }
+  return JSON.stringify(out);
+}
+
+/** The schema as pg_dump prints it, without the migration history (which is what changes), and seeded rows. */
 export async function schemaDump(database: TestDatabase): Promise<string> {
+  return `${await pgDumpSchema(database)}\n-- seeded rows\n${await seedData(database)}`;
+}
+
+async function pgDumpSchema(database: TestDatabase): Promise<string> {
   const { stdout } = await run(
     "/usr/lib/postgresql/15/bin/pg_dump",
     ["--schema-only", "--no-owner", "--exclude-schema=supabase_migrations", database.url],
