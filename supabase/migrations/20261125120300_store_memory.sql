@@ -85,7 +85,8 @@ create or replace function private.validate_memory_input(
   embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamptz
 ) returns void
 language plpgsql
-immutable
+-- stable, not immutable: the expiry check reads now().
+stable
 set search_path = ''
 as $$
 begin

@@ -1,7 +1,7 @@
 -- The habits Supabase's linter checks, over everything the migrations create: RLS on every table in public,
 -- no privilege for anon, nothing reachable in private, every function with search_path = '' and a comment.
 begin;
-select plan(13);
+select plan(14);
 
 select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_user_stats', 'memory_idempotency_keys', 'memory_access', 'maintenance_jobs'],
   'public holds exactly the memory tables');
@@ -46,5 +46,9 @@ select is_empty($$select p.policyname from pg_policies p where p.schemaname = 'p
   and (p.roles <> array['authenticated']::name[] or coalesce(p.qual, p.with_check) not like '%( SELECT auth.uid() AS uid)%')$$,
   'every policy on a per-user table is for authenticated and compares (select auth.uid()), evaluated once per statement');
 
+select is_empty($$select p.oid::regprocedure from pg_proc p
+    where p.pronamespace in ('public'::regnamespace, 'private'::regnamespace) and p.provolatile = 'i'
+      and p.prosrc ~* '(now|clock_timestamp|random)\s*\('$$,
+  'no function that reads the clock or randomness claims to be immutable');
 select * from finish();
 rollback;
