@@ -1,11 +1,11 @@
 // `memory migrate status|up|down|verify`: the migration manager from the shell.
 import { parseArgs } from "node:util";
-import { connect, databaseUrlFromEnv } from "../shared/db/connect.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import {
   migrateUp, MigrationError, MigrationRefused, readMigrations, rollback, status, verify,
   type MigrationStatus,
 } from "../shared/migrations/manager.ts";
+import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
 import { MIGRATIONS_DIR } from "./paths.ts";
 
 const USAGE = `usage: memory migrate <status|up|down|verify> [options]
@@ -86,17 +86,19 @@ export async function migrateCommand(argv: string[]): Promise<number> {
     console.error(`memory migrate: --to must be a migration version (digits), not '${values.to}'`);
     return 2;
   }
-  const url = values["db-url"] ?? databaseUrlFromEnv(process.env);
-  if (!url) {
-    console.error("memory migrate: no database; pass --db-url or set SUPABASE_DB_URL or DATABASE_URL");
-    return 2;
+  let url: string;
+  try {
+    url = databaseUrl(values["db-url"], "migrate");
+  } catch (error) {
+    if (error instanceof UsageError) { console.error(error.message); return EXIT.usage; }
+    throw error;
   }
 
   const print = (json: unknown, text: string) => {
     if (values.json) console.log(JSON.stringify(json, null, 2));
     else if (!values.quiet) console.log(text);
   };
-  const sql = connect(url, { max: 1, applicationName: "memory-migrate" });
+  const sql = operatorConnection(url, "memory-migrate");
   try {
     const db = postgresExecutor(sql);
     const files = await readMigrations(values.dir ?? MIGRATIONS_DIR);
