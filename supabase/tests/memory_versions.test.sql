@@ -1,6 +1,6 @@
 -- New versions, history, forgetting, and GDPR erasure.
 begin;
-select plan(22);
+select plan(23);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -63,6 +63,8 @@ select status from public.store_memory('Ben likes chess');
 select tests.clear_authentication();
 insert into public.conversations (user_id) values (tests.user_id('ana@example.com'));
 
+insert into public.memory_access (memory_id, user_id)
+  select id, user_id from public.user_memories where user_id = tests.user_id('ana@example.com') and is_active;
 select tests.authenticate_as_service_role();
 select results_eq(format($$select table_name, rows_deleted from public.erase_user_data(%L) order by 1$$, tests.user_id('ana@example.com')),
   $$values ('conversations', 1::bigint), ('memory_idempotency_keys', 0::bigint), ('memory_user_stats', 1::bigint), ('user_memories', 4::bigint)$$,
@@ -73,6 +75,8 @@ select is((select count(*)::int from public.user_memories where user_id = tests.
   'nothing of the erased user remains');
 select is((select count(*)::int from public.user_memories where user_id = tests.user_id('ben@example.com')), 1,
   'other users are untouched');
+select is((select count(*)::int from public.memory_access where user_id = tests.user_id('ana@example.com')), 0,
+  'the erased user''s access records went with the memories (by cascade; the report does not count them)');
 
 select * from finish();
 rollback;
