@@ -25,7 +25,7 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
 }
 
 export function serveFunctions(functions: Record<string, Handler>, port: number, host = "127.0.0.1"): Promise<Server> {
-  const origin = `http://${host}:${port}`;
+  let origin = `http://${host}:${port}`;
   const server = createServer(async (req, res) => {
     const name = /^\/functions\/v1\/([^/?]+)/.exec(req.url ?? "")?.[1];
     const handler = name ? functions[name] : undefined;
@@ -41,6 +41,10 @@ export function serveFunctions(functions: Record<string, Handler>, port: number,
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, host, () => resolve(server));
+    server.listen(port, host, () => {
+      // The bound port, when 0 asked for any free one.
+      origin = `http://${host}:${(server.address() as { port: number }).port}`;
+      resolve(server);
+    });
   });
 }
