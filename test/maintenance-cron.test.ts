@@ -20,7 +20,8 @@ beforeAll(async () => {
   [{ id: user }] = await sql`insert into auth.users (id, email) values (gen_random_uuid(), ${`cron-${Date.now()}@example.com`}) returning id`;
 });
 afterAll(async () => {
-  await sql`delete from auth.users where id = ${user}`;
+  if (!sql) return;
+  if (user) await sql`delete from auth.users where id = ${user}`;
   await sql`update public.maintenance_jobs set schedule = '*/15 * * * *' where job_name = 'memory-expire'`;
   await sql`select public.schedule_maintenance()`;
   await sql.end();
