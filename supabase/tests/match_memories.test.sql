@@ -1,6 +1,8 @@
 -- match_memories: the caller's nearest memories of one embedding model, ranked by cosine similarity.
 begin;
-select plan(7);
+select plan(9);
+-- On from the start: a function call's tracking is decided when its expression is first prepared.
+set local track_functions = 'all';
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -24,6 +26,17 @@ select tests.rejects($$select * from public.match_memories(tests.embedding(1), n
 select tests.rejects($$select * from public.match_memories('[1,2,3]', 'model-a')$$, '22000', null, 'the dimension must be 384');
 select tests.rejects($$select * from public.match_memories(tests.embedding(1), 'model-a', 0)$$, '22023', null, 'match_count must be positive');
 select tests.clear_authentication();
+
+-- A pooled connection runs PL/pgSQL's generic plans, where an expression of a parameter is not folded to a
+-- constant: the query embedding must be quantized once per call, not once per memory scanned.
+set local plan_cache_mode = force_generic_plan;
+create temporary table quantize_calls as
+  select coalesce(sum(calls), 0) as calls from pg_stat_xact_user_functions where funcname = 'binary_quantize';
+select tests.authenticate_as('ana@example.com');
+select is((select count(*) from public.match_memories(tests.embedding(4), 'model-a', 3)), 3::bigint, 'three matches under a generic plan');
+select tests.clear_authentication();
+select is((select coalesce(sum(calls), 0) from pg_stat_xact_user_functions where funcname = 'binary_quantize')
+          - (select calls from quantize_calls), 1::numeric, $$the query embedding is quantized once, not per memory$$);
 
 select * from finish();
 rollback;
