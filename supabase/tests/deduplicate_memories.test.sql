@@ -1,7 +1,7 @@
 -- deduplicate_memories: groups of duplicates by words and by embeddings, the most important kept and merged,
 -- the rest marked; idempotent; per user; and the batch over all users.
 begin;
-select plan(16);
+select plan(17);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -55,11 +55,16 @@ select tests.clear_authentication();
 insert into public.user_memories (user_id, fact, memory_type, importance_score) values
   (tests.user_id('ben@example.com'), 'Reads science fiction at night', 'fact', 0.6),
   (tests.user_id('ben@example.com'), 'At night, reads science fiction', 'fact', 0.5);
+-- Ben's pair differs only in importance: merging into the keeper changes nothing, so the keeper is not rewritten.
+create temporary table ben_keeper as
+  select ctid as row_at from public.user_memories where fact = 'Reads science fiction at night';
 select tests.authenticate_as_service_role();
 select is((select users from public.deduplicate_all_memories(10)), 2, 'the batch covers every user with memories to compare');
 select tests.clear_authentication();
 select results_eq($$select fact from public.user_memories where user_id = tests.user_id('ben@example.com') and fact ilike '%science fiction%' and is_active$$,
   array['Reads science fiction at night'], 'and removed Ben''s reworded duplicate, keeping the more important');
+select is((select ctid from public.user_memories where fact = 'Reads science fiction at night'), (select row_at from ben_keeper),
+  'a merge that changes nothing leaves the keeper''s row as it was');
 select ok((select bool_and(last_deduplicated_at is not null) from public.memory_user_stats), 'it records when each user was done');
 select is((select users from public.deduplicate_all_memories(1)), 1, 'batch_size bounds the users per call');
 
