@@ -87,6 +87,24 @@ describe("backups", () => {
     expect(await checksums()).toEqual(before);
   });
 
+  it("restore over existing data, loading whole tables without their indexes: content, indexes and counters as before", async () => {
+    const indexes = () => database.sql`select tablename, indexname, indexdef from pg_indexes where schemaname = 'public' order by 1, 2`;
+    const indexesBefore = await indexes();
+    const oid = async () => (await database.sql`select 'public.user_memories_active_bits_idx'::regclass::oid as oid`)[0].oid;
+    const bitsIndex = await oid();
+    await database.sql`update public.user_memories set importance_score = 0.01 where is_active`;
+    // Every table of at least one row takes the drop-and-rebuild path that large restores take.
+    await restoreBackup(database.sql, store, full.id, { safetyBackup: false, rebuildIndexesFrom: 1 });
+    expect(await checksums()).toEqual(before);
+    expect(await indexes()).toEqual(indexesBefore);
+    expect(await oid(), "the index was built anew").not.toBe(bitsIndex);
+    const [{ unique }] = await database.sql`select indisunique as unique from pg_index where indexrelid = 'public.user_memories_active_fact_key'::regclass`;
+    expect(unique).toBe(true);
+    const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories m where m.is_active
+      and m.fts @@ websearch_to_tsquery('english', 'chess')`;
+    expect(n).toBeGreaterThan(0);
+  });
+
   it("restore one user: that user is as backed up, the others keep their changes", async () => {
     const [a, b] = users;
     await wipe();

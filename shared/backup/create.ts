@@ -1,5 +1,5 @@
 // createBackup: every table of the memory system from one consistent snapshot (repeatable read, read only),
-// streamed through a cursor into gzipped NDJSON, so memory stays flat however large the data.
+// streamed by COPY into gzipped NDJSON: no row is held or parsed here, so memory stays flat however large the data.
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { Transform } from "node:stream";
@@ -7,6 +7,7 @@ import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type postgres from "postgres";
 import { backupId, FORMAT, type BackupKind, type Manifest, TABLES } from "./format.ts";
+import { copyOut, copyOutJson, lineCounter } from "./ndjson-copy.ts";
 import type { BackupStore } from "./store.ts";
 
 export interface Progress { table: string; rows: number; bytes: number }
@@ -47,21 +48,11 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
           done(null, chunk);
         },
       });
-      // Level 3: most of level 6's ratio on this data at about twice the speed (bench:backup).
-      const gzip = createGzip({ level: 3 });
-      const written = pipeline(gzip, tap, await store.writer(id, file));
-      let rows = 0;
-      const list = columns.map((c) => `"${c}"`).join(", ");
-      const cursor = tx.unsafe(`select row_to_json(t)::text as j from (select ${list} from public.${table.name} order by ${table.key}) t`).cursor(5000);
-      for await (const batch of cursor) {
-        for (const row of batch) {
-          if (!gzip.write(`${row.j}\n`)) await once(gzip, "drain");
-          rows++;
-        }
-        options.onProgress?.({ table: table.name, rows, bytes });
-      }
-      gzip.end();
-      await written;
+      const counter = lineCounter((lines) => options.onProgress?.({ table: table.name, rows: lines, bytes }));
+      // Level 4: smaller than level 3 on this data and no slower (bench:backup; level 6 is 5x slower).
+      const copy = await copyOut(tx, copyOutJson(table.name, columns, table.key));
+      await pipeline(copy, counter, createGzip({ level: 4 }), tap, await store.writer(id, file));
+      const rows = counter.lines();
       manifest.tables[table.name] = { file, columns, rows, bytes, sha256: hash.digest("hex") };
       options.onProgress?.({ table: table.name, rows, bytes });
     }

@@ -1,10 +1,11 @@
 // verifyBackup: the manifest is there and readable, and every file has its checksum, decompresses, and holds
 // the rows the manifest counts. listBackups: what the store holds, newest first.
 import { createHash } from "node:crypto";
-import { createInterface } from "node:readline";
-import { Transform } from "node:stream";
+import { Transform, Writable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { FORMAT, type Manifest } from "./format.ts";
+import { lineCounter } from "./ndjson-copy.ts";
 import type { BackupStore } from "./store.ts";
 
 export type Problem =
@@ -25,12 +26,6 @@ async function readText(store: BackupStore, id: string, file: string): Promise<s
 
 export async function readManifest(store: BackupStore, id: string): Promise<Manifest> {
   return JSON.parse(await readText(store, id, "manifest.json")) as Manifest;
-}
-
-/** Streams a backup file: the parsed rows, after checking nothing about it (verifyBackup does). */
-export async function* readRows(store: BackupStore, id: string, file: string): AsyncGenerator<Record<string, unknown>> {
-  const lines = createInterface({ input: (await store.reader(id, file)).pipe(createGunzip()), crlfDelay: Infinity });
-  for await (const line of lines) if (line) yield JSON.parse(line) as Record<string, unknown>;
 }
 
 export async function verifyBackup(store: BackupStore, id: string, onProgress?: (file: string, rows: number) => void): Promise<Verification> {
@@ -54,11 +49,9 @@ export async function verifyBackup(store: BackupStore, id: string, onProgress?: 
     let rows = 0;
     try {
       const tap = new Transform({ transform(chunk, _e, done) { hash.update(chunk); done(null, chunk); } });
-      const lines = createInterface({ input: (await store.reader(id, entry.file)).pipe(tap).pipe(createGunzip()), crlfDelay: Infinity });
-      for await (const line of lines) {
-        if (line) rows++;
-        if (rows % 10000 === 0) onProgress?.(entry.file, rows);
-      }
+      const counter = lineCounter((lines) => onProgress?.(entry.file, lines));
+      await pipeline(await store.reader(id, entry.file), tap, createGunzip(), counter, new Writable({ write: (_c, _e, done) => done() }));
+      rows = counter.lines();
     } catch (error) {
       const message = (error as Error).message;
       problems.push({ file: entry.file, problem: /unexpected end/i.test(message) ? "truncated" : "corrupt", detail: `${table}: ${message}` });

@@ -1,0 +1,59 @@
+// NDJSON through COPY: PostgreSQL writes and reads the backup's lines itself, so no row passes through
+// JavaScript. row_to_json never emits a raw control character (it escapes them as \uXXXX), so in CSV format with
+// \x01 as quote and \x02 as delimiter no line is ever quoted or escaped: each COPY line is the JSON text exactly.
+import type { Readable } from "node:stream";
+import { Transform } from "node:stream";
+import type postgres from "postgres";
+
+export const COPY_AS_LINES = `with (format csv, quote e'\\x01', delimiter e'\\x02')`;
+
+/** COPY ... TO STDOUT of one JSON object per row: `columns` of `table`, in `order`. */
+export function copyOutJson(table: string, columns: string[], order: string): string {
+  const list = columns.map((c) => `"${c}"`).join(", ");
+  return `copy (select row_to_json(t)::text from (select ${list} from public.${table} order by ${order}) t) to stdout ${COPY_AS_LINES}`;
+}
+
+/**
+ * The output of a COPY ... TO STDOUT as a stream. postgres.js pauses its socket when the stream's buffer is full and
+ * resumes it only from the stream's read(); a stream that ends while the socket is paused never reads the
+ * CommandComplete that follows, and the connection hangs (porsager/postgres#499). Reading once more at the end
+ * resumes it.
+ */
+export async function copyOut(tx: postgres.TransactionSql, statement: string): Promise<Readable> {
+  const stream = await tx.unsafe(statement).readable();
+  stream.once("end", () => stream._read(0));
+  return stream;
+}
+
+/**
+ * A pass-through that counts the lines (rows) streaming by, reports them every `every` lines or so, and passes
+ * them on in chunks of at least 256 KiB: COPY hands over one message per row, and compressing or sending a few
+ * KiB at a time cost twice the time of the work itself.
+ */
+export function lineCounter(onProgress?: (lines: number) => void, every = 10_000): Transform & { lines: () => number } {
+  const CHUNK = 256 * 1024;
+  let lines = 0;
+  let reported = 0;
+  let parts: Buffer[] = [];
+  let held = 0;
+  const counter = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      for (let at = chunk.indexOf(10); at !== -1; at = chunk.indexOf(10, at + 1)) lines++;
+      if (lines - reported >= every) {
+        reported = lines;
+        onProgress?.(lines);
+      }
+      parts.push(chunk);
+      held += chunk.length;
+      if (held < CHUNK) return done();
+      const out = Buffer.concat(parts, held);
+      parts = [];
+      held = 0;
+      done(null, out);
+    },
+    flush(done) {
+      done(null, held ? Buffer.concat(parts, held) : undefined);
+    },
+  });
+  return Object.assign(counter, { lines: () => lines });
+}
