@@ -3,9 +3,11 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { userToken } from "../local/demo-auth.ts";
+import { serviceToken, userToken } from "../local/demo-auth.ts";
+import { SupabaseStorageStore, verifyBackup } from "../shared/backup/index.ts";
 import { ROOT, run } from "../scripts/db/local-stack.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { startFakeStorage } from "./support/fake-storage-api.ts";
 import { call, ISSUER, SECRET } from "./support/http.ts";
 
 const DENO = `${ROOT}node_modules/.bin/deno`;
@@ -73,5 +75,30 @@ describe("edge functions under Deno", () => {
     expect(found.body.results.map((r: { id: string }) => r.id)).toEqual([stored.body.id]);
     const refused = await call(store.base, { body: { fact: "no token" } });
     expect(refused.status).toBe(401);
+  });
+
+  it("memory-maintenance streams a backup into Storage", async () => {
+    // The backup streams through postgres.js COPY under Deno's Node compatibility, not only under Node.
+    const storage = await startFakeStorage();
+    try {
+      const maintenance = await serveUnderDeno("functions/memory-maintenance/index.ts", {
+        SUPABASE_DB_URL: database.url, SUPABASE_URL: storage.url, SUPABASE_SERVICE_ROLE_KEY: storage.serviceKey,
+        SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER,
+      });
+      children.push(maintenance.child);
+      const [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+      for (let i = 0; i < 40; i++) {
+        await database.sql`select * from public.store_memory(${`fact ${i} kept by the nightly backup`}, user_id => ${user},
+          embedding => tests.embedding(${i}), embedding_model => 'm')`;
+      }
+      const response = await call(maintenance.base, { token: await serviceToken(SECRET, ISSUER), body: { kind: "daily" } });
+      expect(response.status).toBe(201);
+      const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories`;
+      expect(response.body.rows.user_memories).toBe(n);
+      const store = new SupabaseStorageStore({ url: storage.url, serviceKey: storage.serviceKey, bucket: storage.bucket });
+      expect(await verifyBackup(store, response.body.backup)).toMatchObject({ ok: true, problems: [] });
+    } finally {
+      await storage.close();
+    }
   });
 });
