@@ -1,7 +1,9 @@
 -- deduplicate_memories does less work per memory (measured at 10,000 memories with 1,500 duplicates: 1,036 ms
--- before this migration and 20261125151000, about 650 ms after):
--- * duplicate_pairs keeps its intermediate rows narrow (the word sets rejoin only the candidate pairs), keys each
---   LSH band by one integer (model, band number, bits), and joins in the order written;
+-- before this migration and 20261125151000, about 500 ms after):
+-- * duplicate_pairs adds positional filtering to its prefix filter (1,000 word candidates instead of 37,700 for
+--   1,000 true pairs), prunes LSH collisions by Hamming distance before making them distinct, keeps intermediate
+--   rows narrow (the word sets rejoin only the candidate pairs), keys each band by one integer (model, band
+--   number, bits), and joins in the order written;
 -- * the merge writes only keepers whose values change (each write of an active memory touches all its indexes),
 --   and gathers absorbed metadata in one grouped pass instead of a subquery per keeper.
 
@@ -41,15 +43,19 @@ begin
     tok as materialized (select mem.id, mem.size, w from mem, unnest(mem.words) w),
     freq as (select tok.w, count(*) as f from tok group by tok.w),
     prefix as (
-      select r.id, r.w, r.size
+      select r.id, r.w, r.size, r.pos
         from (select tok.id, tok.w, tok.size, row_number() over (partition by tok.id order by freq.f, tok.w) as pos
                 from tok join freq using (w)) r
        where r.pos <= r.size - ceil(threshold * r.size) + 1
     ),
+    -- Positional filtering (PPJoin): a word at position i of one set and j of the other leaves room for at most
+    -- 1 + min(|a| - i, |b| - j) shared words, and Jaccard >= t needs t / (1 + t) * (|a| + |b|) of them. Most
+    -- chance meetings on a prefix word fail this (the epsilon keeps float rounding from dropping a true pair).
     word_pairs as (
       select distinct p.id as a, q.id as b
         from prefix p join prefix q on q.w = p.w and q.id > p.id
        where q.size between ceil(threshold * p.size) and floor(p.size / threshold)
+         and 1 + least(p.size - p.pos, q.size - q.pos) >= ceil(threshold / (1 + threshold) * (p.size + q.size) - 1e-9)
     ),
     -- Jaccard by counting shared words inline (a dozen comparisons, not a function call each).
     word_scores as (
@@ -57,19 +63,18 @@ begin
         from word_pairs wp join mem ma on ma.id = wp.a join mem mb on mb.id = wp.b
         cross join lateral (select count(*)::double precision as shared from unnest(ma.words) w where w = any (mb.words)) x
     ),
-    -- One integer key per band: the model, the band's number and its 16 bits.
+    -- One integer key per band: the model, the band's number and its 16 bits. Each band row carries its bits, so
+    -- the Hamming bound prunes a colliding pair before it is made distinct (most collisions are of one topic).
     bands as (
-      select mem.id, ((mem.model * 24 + k) << 16) | substring(mem.embedding_bits from 16 * k + 1 for 16)::bit(16)::integer::bigint as key
+      select mem.id, mem.embedding_bits,
+             ((mem.model * 24 + k) << 16) | substring(mem.embedding_bits from 16 * k + 1 for 16)::bit(16)::integer::bigint as key
         from mem, generate_series(0, 23) k
        where mem.embedding_bits is not null
     ),
-    vector_pairs as (
+    near as materialized (
       select distinct x.id as a, y.id as b
         from bands x join bands y on y.key = x.key and y.id > x.id
-    ),
-    near as (
-      select vp.a, vp.b from vector_pairs vp join mem ma on ma.id = vp.a join mem mb on mb.id = vp.b
-       where pg_catalog.bit_count(ma.embedding_bits # mb.embedding_bits) <= v_max_hamming
+       where pg_catalog.bit_count(x.embedding_bits # y.embedding_bits) <= v_max_hamming
     ),
     -- The embeddings of the pairs left, read once through the user's rows (never a scan of the whole table).
     embeddings as (
