@@ -35,7 +35,7 @@ begin
   else
     -- What an update moves from inactive to active, per user: the active rows after it minus those before it.
     -- Sums, not a join of the old rows to the new (which the planner, blind to their sizes, ran as a nested loop:
-    -- 100 ms for 1,500 rows). Like the row trigger before it, this assumes no write path changes a memory's user.
+    -- 100 ms for 1,500 rows). A memory's user_id never changes (user_memories_guard_version refuses it).
     select array_agg(c.user_id order by c.user_id), array_agg(c.net order by c.user_id),
            array_agg(-c.net order by c.user_id)
       into v_users, v_active_delta, v_inactive_delta
