@@ -1,16 +1,17 @@
-// restoreBackup: all tables, chosen tables, or chosen users, in one transaction, checked before commit, after a
-// safety backup. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key
-// checks are deferred to the snapshot's own consistency (session_replication_role = replica, transaction-local).
+// restoreBackup: all tables, chosen tables, or chosen users, in one transaction, after a safety backup; the backup
+// is verified (checksums, decompression, row counts) alongside, and the counts restored are checked, before
+// commit. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key checks are
+// deferred to the snapshot's own consistency (session_replication_role = replica, transaction-local).
 // Each file streams by COPY into a transaction-local table of lines, and one INSERT ... SELECT turns the lines into
 // rows: no row is parsed or held here.
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type postgres from "postgres";
 import { createBackup } from "./create.ts";
-import { type Manifest, TABLES, type TableName } from "./format.ts";
+import { FORMAT, TABLES, type TableName } from "./format.ts";
 import type { BackupStore } from "./store.ts";
 import { COPY_AS_LINES, lineCounter } from "./ndjson-copy.ts";
-import { verifyBackup } from "./verify.ts";
+import { readManifest, type Verification, verifyBackup } from "./verify.ts";
 
 export class RestoreRefused extends Error {
   constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "count_mismatch") {
@@ -52,11 +53,14 @@ async function dropSecondaryIndexes(tx: postgres.TransactionSql, table: string):
 }
 
 export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  const verification = await verifyBackup(store, id);
-  if (!verification.ok || !verification.manifest) {
-    throw new RestoreRefused(`backup ${id} does not verify: ${verification.problems.map((p) => `${p.file} ${p.problem}`).join("; ")}`, "invalid_backup");
-  }
-  const manifest: Manifest = verification.manifest;
+  // Verification reads every file once more; it runs while the safety backup is taken and the rows load, and its
+  // verdict is awaited before anything commits. Only a backup without a readable manifest is refused at once.
+  const verifying = verifyBackup(store, id).catch((error: Error): Verification =>
+    ({ id, ok: false, manifest: null, problems: [{ file: "*", problem: "corrupt", detail: error.message }] }));
+  const refusal = (v: Verification) =>
+    new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem}`).join("; ")}`, "invalid_backup");
+  const manifest = await readManifest(store, id).catch(() => null);
+  if (!manifest || manifest.format !== FORMAT) throw refusal(await verifying);
   const [{ version }] = await sql`select max(version) as version from supabase_migrations.schema_migrations`;
   if (manifest.schemaVersion && (!version || manifest.schemaVersion > version)) {
     throw new RestoreRefused(`backup ${id} was taken at schema version ${manifest.schemaVersion}, and this database is at ` +
@@ -71,7 +75,7 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
 
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "manual", { label: `before restoring ${id}` });
   const restored: Record<string, number> = {};
-  await sql.begin(async (tx) => {
+  const load = async (tx: postgres.TransactionSql) => {
     await tx`set local session_replication_role = replica`;
     // Everything back: emptied at once (the tables reference each other, so one TRUNCATE names them all).
     const everything = !users && scope.length === TABLES.length;
@@ -108,6 +112,18 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
       }
       restored[table.name] = count;
     }
+  };
+  await sql.begin(async (tx) => {
+    try {
+      await load(tx);
+    } catch (error) {
+      // A damaged file fails the load first (gunzip, or COPY on its bytes): say so as verification does.
+      const verification = await verifying;
+      throw verification.ok ? error : refusal(verification);
+    }
+    // Before commit: every file is the one the manifest describes.
+    const verification = await verifying;
+    if (!verification.ok) throw refusal(verification);
   });
   return { restored, safetyBackupId: safety?.id ?? null };
 }
