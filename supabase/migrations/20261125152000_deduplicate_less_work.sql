@@ -1,5 +1,5 @@
 -- deduplicate_memories does less work per memory (measured at 10,000 memories with 1,500 duplicates: 1,036 ms
--- before this migration and 20261125151000, about 500 ms after):
+-- before this migration and 20261125151000, 444 ms after in bench:hygiene):
 -- * duplicate_pairs adds positional filtering to its prefix filter (1,000 word candidates instead of 37,700 for
 --   1,000 true pairs), prunes LSH collisions by Hamming distance before making them distinct, keeps intermediate
 --   rows narrow (the word sets rejoin only the candidate pairs), keys each band by one integer (model, band
