@@ -64,6 +64,9 @@ async function main() {
     if (!verify.result.ok) throw new Error(`backup does not verify: ${JSON.stringify(verify.result.problems)}`);
     await wipe(sql);
     const restore = await measured(() => restoreBackup(sql, store, backup.result.id, { safetyBackup: false }));
+    // One user of the hundred, over the data just restored: the "undo one user's mistake" case.
+    const [{ user_id: oneUser }] = await sql`select user_id from public.user_memories limit 1`;
+    const restoreUser = await measured(() => restoreBackup(sql, store, backup.result.id, { userIds: [oneUser], safetyBackup: false }));
 
     const dumpFile = join(folder, "tables.dump");
     const tables = TABLES.flatMap((t) => ["-t", `public.${t.name}`]);
@@ -84,7 +87,8 @@ Machine: ${machine()}. Run: ${new Date().toISOString()}. Local PostgreSQL; the b
 | size | ${(size / MB).toFixed(0)} MiB, ${(100 * smaller).toFixed(0)}% smaller than the uncompressed JSON (${(Number(json_bytes) / MB).toFixed(0)} MiB) | ${(dumpSize / MB).toFixed(0)} MiB | ≥ 70% smaller |
 | verify time | ${verify.seconds.toFixed(1)} s | (none) | |
 | restore time (all tables, checked before commit) | ${restore.seconds.toFixed(1)} s | ${(pgRestoreMs / 1000).toFixed(1)} s | < 120 s |
-| peak memory (RSS of the Node process: backup / verify / restore) | ${backup.peakMb.toFixed(0)} / ${verify.peakMb.toFixed(0)} / ${restore.peakMb.toFixed(0)} MB | | < 256 MB |
+| restore one user (${restoreUser.result.restored.user_memories.toLocaleString("en")} memories) over the restored data | ${restoreUser.seconds.toFixed(1)} s | (pg_restore restores tables, not users) | |
+| peak memory (RSS of the Node process: backup / verify / restore / restore one user) | ${backup.peakMb.toFixed(0)} / ${verify.peakMb.toFixed(0)} / ${restore.peakMb.toFixed(0)} / ${restoreUser.peakMb.toFixed(0)} MB | | < 256 MB |
 `;
     console.log(report);
     await writeSection("backup", report);

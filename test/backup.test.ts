@@ -115,7 +115,8 @@ describe("backups", () => {
     await database.sql`select * from public.store_memory('another memory after the backup', user_id => ${b})`;
     const bChanged = await checksums(forUser(b));
     expect(await checksums(forUser(a))).not.toEqual(aBackedUp);
-    const result = await restoreBackup(database.sql, store, full.id, { userIds: [a], safetyBackup: false });
+    // Given in upper case, as an operator may paste it: uuids compare the same.
+    const result = await restoreBackup(database.sql, store, full.id, { userIds: [a.toUpperCase()], safetyBackup: false });
     expect(Object.keys(result.restored)).toEqual(TABLES.filter((t) => t.perUser).map((t) => t.name));
     expect(await checksums(forUser(a))).toEqual(aBackedUp);
     expect(await checksums(forUser(b))).toEqual(bChanged);

@@ -70,7 +70,8 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   for (const table of options.tables ?? []) {
     if (!known.has(table)) throw new RestoreRefused(`unknown table ${table}; tables: ${[...known].join(", ")}`, "unknown_table");
   }
-  const users = options.userIds?.length ? new Set(options.userIds) : null;
+  // Lower case, as PostgreSQL writes uuids (and the manifest counts them).
+  const users = options.userIds?.length ? new Set(options.userIds.map((u) => u.toLowerCase())) : null;
   const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser));
 
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "manual", { label: `before restoring ${id}` });
@@ -94,9 +95,14 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
       const counter = lineCounter((lines) => options.onProgress?.(table.name, lines));
       const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
       await pipeline(await store.reader(id, entry.file), createGunzip(), counter, sink);
+      // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
+      // its quotes escaped, so only the key matches), then checked again on the parsed row.
       const inserted = await tx.unsafe(`insert into public.${table.name} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-          from pg_temp.memory_restore_lines l cross join lateral jsonb_populate_record(null::public.${table.name}, l.line::jsonb) r
-         ${users ? "where r.user_id = any($1::uuid[])" : ""}`, users ? [[...users]] : []);
+          from (select l.line from pg_temp.memory_restore_lines l
+                 ${users ? `where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)` : ""}) l
+          cross join lateral jsonb_populate_record(null::public.${table.name}, l.line::jsonb) r
+         ${users ? "where r.user_id = any($1::uuid[])" : ""}`,
+        users ? [[...users], [...users].map((u) => `"user_id":"${u}"`)] : []);
       const count = inserted.count;
       for (const definition of rebuilt) await tx.unsafe(definition);
       options.onProgress?.(table.name, count);
