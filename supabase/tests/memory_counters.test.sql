@@ -1,7 +1,9 @@
 -- memory_user_stats stays exact for statements that write many rows of several users at once: the counters are
 -- kept once per user per statement (transition tables), and the quota judges the statement as a whole.
 begin;
-select plan(10);
+select plan(11);
+-- On from the start: pg_stat_xact_user_tables counts the writes of this transaction.
+set local track_counts = on;
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -21,8 +23,13 @@ select results_eq($$select user_id, active_count, inactive_count from public.mem
   $$select user_id, active_count, inactive_count from recount order by user_id$$,
   'one insert of 30 rows for two users counts each user''s active and inactive rows');
 
+create temporary table stats_writes as
+  select n_tup_ins + n_tup_upd as n from pg_stat_xact_user_tables where relid = 'public.memory_user_stats'::regclass;
 update public.user_memories set is_active = not is_active where user_id = tests.user_id('ana@example.com');
 select ok((select ok from counters_match), 'one update flipping both ways moves rows between active and inactive');
+select is((select n_tup_ins + n_tup_upd from pg_stat_xact_user_tables where relid = 'public.memory_user_stats'::regclass)
+          - (select n from stats_writes), 1::bigint,
+  'and writes the user''s counters once, not once per memory (a row trigger wrote them 20 times)');
 
 create temporary table stamp as select user_id, updated_at from public.memory_user_stats;
 update public.user_memories set confidence_score = 0.9;
