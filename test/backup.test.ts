@@ -166,6 +166,12 @@ describe("backups", () => {
     }, /checksum_mismatch|corrupt/],
     ["a truncated file", async (dir: string) => truncate(join(dir, "user_memories.ndjson.gz"), 40), /truncated|corrupt/],
     ["a deleted manifest", async (dir: string) => rm(join(dir, "manifest.json")), /missing_manifest/],
+    // Every file decompresses and loads; only the verdict awaited before commit can refuse it.
+    ["files that load but do not match the manifest's checksum", async (dir: string) => {
+      const m = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"));
+      m.tables.user_memories.sha256 = "0".repeat(64);
+      await writeFile(join(dir, "manifest.json"), JSON.stringify(m));
+    }, /checksum_mismatch/],
   ])("refuses %s: verify says why and restore changes nothing", async (_, damage, problem) => {
     const copyId = `damaged-${crypto.randomUUID()}`;
     await cp(join(folder, full.id), join(folder, copyId), { recursive: true });
