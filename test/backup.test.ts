@@ -190,6 +190,15 @@ describe("backups", () => {
     expect(await checksums()).toEqual(stateBefore);
   });
 
+  it("refuses a user id that is not a uuid before taking a safety backup or changing anything", async () => {
+    const backupsBefore = await store.ids();
+    const stateBefore = await checksums();
+    const error = await restoreBackup(database.sql, store, full.id, { userIds: [users[0], "not-a-uuid"] }).catch((e) => e);
+    expect([error.reason, error.message]).toEqual(["invalid_user_id", expect.stringMatching(/"not-a-uuid" is not a uuid/)]);
+    expect(await store.ids()).toEqual(backupsBefore);
+    expect(await checksums()).toEqual(stateBefore);
+  });
+
   it("refuses a backup from a newer schema", async () => {
     const newerId = `newer-${crypto.randomUUID()}`;
     await cp(join(folder, full.id), join(folder, newerId), { recursive: true });

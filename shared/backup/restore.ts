@@ -14,7 +14,7 @@ import { COPY_AS_LINES, lineCounter } from "./ndjson-copy.ts";
 import { readManifest, type Verification, verifyBackup } from "./verify.ts";
 
 export class RestoreRefused extends Error {
-  constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "count_mismatch") {
+  constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "invalid_user_id" | "count_mismatch") {
     super(message);
     this.name = "RestoreRefused";
   }
@@ -41,6 +41,8 @@ export interface RestoreResult {
  * The price is an exclusive lock on the table until commit, which a whole-table restore replaces anyway.
  */
 export const REBUILD_INDEXES_FROM = 100_000;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Drops the table's indexes that back no constraint (keys stay), and returns what rebuilds them. */
 async function dropSecondaryIndexes(tx: postgres.TransactionSql, table: string): Promise<string[]> {
@@ -70,8 +72,12 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   for (const table of options.tables ?? []) {
     if (!known.has(table)) throw new RestoreRefused(`unknown table ${table}; tables: ${[...known].join(", ")}`, "unknown_table");
   }
+  for (const user of options.userIds ?? []) {
+    // Refused before the safety backup and the load, not by the database halfway through.
+    if (!UUID.test(user)) throw new RestoreRefused(`user id ${JSON.stringify(user)} is not a uuid`, "invalid_user_id");
+  }
   // Lower case, as PostgreSQL writes uuids (and the manifest counts them).
-  const users = options.userIds?.length ? new Set(options.userIds.map((u) => u.toLowerCase())) : null;
+  const users = options.userIds?.length ? [...new Set(options.userIds.map((u) => u.toLowerCase()))] : null;
   const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser));
 
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "manual", { label: `before restoring ${id}` });
@@ -83,7 +89,7 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
     if (everything) await tx.unsafe(`truncate ${scope.map((t) => `public.${t.name}`).join(", ")}`);
     for (const table of scope) {
       const entry = manifest.tables[table.name];
-      if (users) await tx.unsafe(`delete from public.${table.name} where user_id = any($1::uuid[])`, [[...users]]);
+      if (users) await tx.unsafe(`delete from public.${table.name} where user_id = any($1::uuid[])`, [users]);
       else if (!everything) await tx.unsafe(`delete from public.${table.name}`);
       const rebuilt = !users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table.name) : [];
       const list = entry.columns.map((c) => `"${c}"`).join(", ");
@@ -97,22 +103,23 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
       await pipeline(await store.reader(id, entry.file), createGunzip(), counter, sink);
       // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
       // its quotes escaped, so only the key matches), then checked again on the parsed row.
+      const [linesOfUsers, rowsOfUsers, parameters] = users
+        ? ["where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)", "where r.user_id = any($1::uuid[])",
+           [users, users.map((u) => `"user_id":"${u}"`)]]
+        : ["", "", []];
       const inserted = await tx.unsafe(`insert into public.${table.name} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-          from (select l.line from pg_temp.memory_restore_lines l
-                 ${users ? `where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)` : ""}) l
-          cross join lateral jsonb_populate_record(null::public.${table.name}, l.line::jsonb) r
-         ${users ? "where r.user_id = any($1::uuid[])" : ""}`,
-        users ? [[...users], [...users].map((u) => `"user_id":"${u}"`)] : []);
+          from (select l.line from pg_temp.memory_restore_lines l ${linesOfUsers}) l
+          cross join lateral jsonb_populate_record(null::public.${table.name}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
       const count = inserted.count;
       for (const definition of rebuilt) await tx.unsafe(definition);
       options.onProgress?.(table.name, count);
       // Checked before commit: what is there now is what the manifest says was there.
       const expected = users
-        ? [...users].reduce((n, u) => n + (manifest.users[u]?.[table.name] ?? 0), 0)
+        ? users.reduce((n, u) => n + (manifest.users[u]?.[table.name] ?? 0), 0)
         : entry.rows;
       const [{ n }] = await tx.unsafe(users
         ? `select count(*)::int as n from public.${table.name} where user_id = any($1::uuid[])`
-        : `select count(*)::int as n from public.${table.name}`, users ? [[...users]] : []);
+        : `select count(*)::int as n from public.${table.name}`, users ? [users] : []);
       if (n !== expected || count !== expected) {
         throw new RestoreRefused(`${table.name}: restored ${count} rows and found ${n}, the manifest says ${expected}; nothing was changed`, "count_mismatch");
       }
