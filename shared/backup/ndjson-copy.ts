@@ -1,6 +1,7 @@
 // NDJSON through COPY: PostgreSQL writes and reads the backup's lines itself, so no row passes through
 // JavaScript. row_to_json never emits a raw control character (it escapes them as \uXXXX), so in CSV format with
 // \x01 as quote and \x02 as delimiter no line is ever quoted or escaped: each COPY line is the JSON text exactly.
+import { createHash } from "node:crypto";
 import type { Readable } from "node:stream";
 import { Transform } from "node:stream";
 import type postgres from "postgres";
@@ -56,4 +57,18 @@ export function lineCounter(onProgress?: (lines: number) => void, every = 10_000
     },
   });
   return Object.assign(counter, { lines: () => lines });
+}
+
+/** A pass-through that hashes (SHA-256) and counts the bytes streaming by: what a manifest records of a file. */
+export function checksumTap(): Transform & { sha256: () => string; bytes: () => number } {
+  const hash = createHash("sha256");
+  let bytes = 0;
+  const tap = new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      hash.update(chunk);
+      bytes += chunk.length;
+      done(null, chunk);
+    },
+  });
+  return Object.assign(tap, { sha256: () => hash.digest("hex"), bytes: () => bytes });
 }

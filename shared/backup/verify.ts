@@ -1,11 +1,10 @@
 // verifyBackup: the manifest is there and readable, and every file has its checksum, decompresses, and holds
 // the rows the manifest counts. listBackups: what the store holds, newest first.
-import { createHash } from "node:crypto";
-import { Transform, Writable } from "node:stream";
+import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { FORMAT, type Manifest } from "./format.ts";
-import { lineCounter } from "./ndjson-copy.ts";
+import { checksumTap, lineCounter } from "./ndjson-copy.ts";
 import type { BackupStore } from "./store.ts";
 
 export type Problem =
@@ -45,10 +44,9 @@ export async function verifyBackup(store: BackupStore, id: string, onProgress?: 
       problems.push({ file: entry.file, problem: "missing_file", detail: `${table}: file missing` });
       continue;
     }
-    const hash = createHash("sha256");
+    const tap = checksumTap();
     let rows = 0;
     try {
-      const tap = new Transform({ transform(chunk, _e, done) { hash.update(chunk); done(null, chunk); } });
       const counter = lineCounter((lines) => onProgress?.(entry.file, lines));
       await pipeline(await store.reader(id, entry.file), tap, createGunzip(), counter, new Writable({ write: (_c, _e, done) => done() }));
       rows = counter.lines();
@@ -57,7 +55,7 @@ export async function verifyBackup(store: BackupStore, id: string, onProgress?: 
       problems.push({ file: entry.file, problem: /unexpected end/i.test(message) ? "truncated" : "corrupt", detail: `${table}: ${message}` });
       continue;
     }
-    const sha256 = hash.digest("hex");
+    const sha256 = tap.sha256();
     if (sha256 !== entry.sha256) {
       problems.push({ file: entry.file, problem: "checksum_mismatch", detail: `${table}: SHA-256 ${sha256}, manifest says ${entry.sha256}` });
     } else if (rows !== entry.rows) {
