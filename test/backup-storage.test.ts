@@ -1,7 +1,7 @@
 // Backups in Supabase Storage, against a local server speaking the Storage REST API: create, list, verify,
 // restore and prune through it, and a wrong key refused.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createBackup, listBackups, pruneBackups, restoreBackup, SupabaseStorageStore, verifyBackup } from "../shared/backup/index.ts";
+import { createBackup, listBackups, pruneBackups, restoreBackup, SupabaseStorageStore, TABLES, verifyBackup } from "../shared/backup/index.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startFakeStorage, type FakeStorage } from "./support/fake-storage-api.ts";
 
@@ -24,7 +24,7 @@ afterAll(async () => {
 describe("backups in Supabase Storage", () => {
   it("create, list, verify and restore through the Storage API", async () => {
     const manifest = await createBackup(database.sql, store, "weekly");
-    expect(storage.requests.filter((r) => r.startsWith("POST /storage/v1/object/memory-backups/project-a/")).length).toBe(8);
+    expect(storage.requests.filter((r) => r.startsWith("POST /storage/v1/object/memory-backups/project-a/")).length).toBe(TABLES.length + 1);
     expect((await listBackups(store)).map((b) => b.id)).toEqual([manifest.id]);
     expect((await verifyBackup(store, manifest.id)).ok).toBe(true);
     await database.sql`delete from public.memory_access`;

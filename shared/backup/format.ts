@@ -9,10 +9,12 @@ export type BackupKind = (typeof KINDS)[number];
 export const TABLES = [
   { name: "conversations", key: "id", perUser: true },
   { name: "user_memories", key: "id", perUser: true },
+  { name: "memory_sightings", key: "id", perUser: true },
   { name: "memory_user_stats", key: "user_id", perUser: true },
   { name: "memory_idempotency_keys", key: "user_id, idempotency_key", perUser: true },
   { name: "memory_access", key: "memory_id", perUser: true },
   { name: "memory_settings", key: "id", perUser: false },
+  { name: "memory_model_settings", key: "embedding_model", perUser: false },
   { name: "maintenance_jobs", key: "job_name", perUser: false },
 ] as const;
 export type TableName = (typeof TABLES)[number]["name"];

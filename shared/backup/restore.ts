@@ -78,19 +78,26 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   }
   // Lower case, as PostgreSQL writes uuids (and the manifest counts them).
   const users = options.userIds?.length ? [...new Set(options.userIds.map((u) => u.toLowerCase()))] : null;
-  const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser));
+  // A table the backup predates (it was added by a later migration): its per-user rows are emptied, as the
+  // backup's users had none, and shared settings are left as they are.
+  const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser) &&
+    (t.perUser || manifest.tables[t.name] !== undefined));
 
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "manual", { label: `before restoring ${id}` });
   const restored: Record<string, number> = {};
   const load = async (tx: postgres.TransactionSql) => {
     await tx`set local session_replication_role = replica`;
     // Everything back: emptied at once (the tables reference each other, so one TRUNCATE names them all).
-    const everything = !users && scope.length === TABLES.length;
+    const everything = !users && !options.tables;
     if (everything) await tx.unsafe(`truncate ${scope.map((t) => `public.${t.name}`).join(", ")}`);
     for (const table of scope) {
       const entry = manifest.tables[table.name];
       if (users) await tx.unsafe(`delete from public.${table.name} where user_id = any($1::uuid[])`, [users]);
       else if (!everything) await tx.unsafe(`delete from public.${table.name}`);
+      if (!entry) {
+        restored[table.name] = 0;
+        continue;
+      }
       const rebuilt = !users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table.name) : [];
       const list = entry.columns.map((c) => `"${c}"`).join(", ");
       // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the

@@ -9,8 +9,8 @@ select tests.create_user('ben@example.com');
 insert into public.user_memories (id, user_id, fact, memory_type, importance_score, confidence_score, metadata, expires_at, embedding, embedding_model, created_at) values
   ('a0000000-0000-0000-0000-000000000001', tests.user_id('ana@example.com'), 'Prefers vegetarian food at home with family', 'preference', 0.9, 0.5, '{"a":1}', null, null, null, now() - interval '3 days'),
   ('a0000000-0000-0000-0000-000000000002', tests.user_id('ana@example.com'), 'At home with family, prefers vegetarian food', 'preference', 0.4, 0.95, '{"a":2,"b":2}', now() + interval '9 days', null, null, now() - interval '2 days'),
-  ('a0000000-0000-0000-0000-000000000003', tests.user_id('ana@example.com'), 'Prefers vegetarian food at home with family daily', 'preference', 0.3, 0.5, '{"c":3}', null, null, null, now() - interval '1 day'),
-  ('a0000000-0000-0000-0000-000000000004', tests.user_id('ana@example.com'), 'Works as a nurse in Lisbon', 'fact', 0.5, 0.5, '{}', null, tests.embedding(5), 'm', now() - interval '5 days'),
+  ('a0000000-0000-0000-0000-000000000003', tests.user_id('ana@example.com'), 'Prefers vegetarian food at home with family really', 'preference', 0.3, 0.5, '{"c":3}', null, null, null, now() - interval '1 day'),
+  ('a0000000-0000-0000-0000-000000000004', tests.user_id('ana@example.com'), 'Works as a nurse in a hospital', 'fact', 0.5, 0.5, '{}', null, tests.embedding(5), 'm', now() - interval '5 days'),
   ('a0000000-0000-0000-0000-000000000005', tests.user_id('ana@example.com'), 'Employed at a hospital', 'fact', 0.7, 0.5, '{}', null, tests.embedding(5), 'm', now() - interval '4 days'),
   ('a0000000-0000-0000-0000-000000000006', tests.user_id('ana@example.com'), 'Employed at a hospital (per other model)', 'fact', 0.7, 0.5, '{}', null, tests.embedding(5), 'other-model', now() - interval '4 days'),
   ('a0000000-0000-0000-0000-000000000007', tests.user_id('ana@example.com'), 'Plays the cello on Sundays', 'fact', 0.5, 0.5, '{}', null, tests.embedding(9), 'm', now()),

@@ -1,15 +1,23 @@
 -- The security definer lookups (they bypass RLS for index access) refuse a target the caller may not act for.
 begin;
-select plan(9);
+select plan(13);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
 insert into public.user_memories (user_id, fact, memory_type) values (tests.user_id('ben@example.com'), 'Ben hides a secret', 'fact');
 
 select tests.authenticate_as('ana@example.com');
-select tests.rejects($$select * from private.find_duplicate(tests.user_id('ben@example.com'), 'Ben hides a secret', null, null, 0.85)$$,
-  '42501', null, 'find_duplicate refuses another user as target');
-select tests.rejects($$select * from private.text_matches(tests.user_id('ben@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+select tests.rejects($$select * from private.duplicate_candidates(tests.user_id('ben@example.com'), 'Ben hides a secret', null, null, 0.85, 0.85)$$,
+  '42501', null, 'duplicate_candidates refuses another user as target');
+select tests.rejects($$select private.record_sighting(tests.user_id('ben@example.com'), (select id from public.user_memories limit 1), null::public.user_memories, 1, null)$$,
+  '42501', null, 'record_sighting refuses another user as target');
+select tests.rejects($$select private.move_sightings(tests.user_id('ben@example.com'), array[gen_random_uuid()], array[gen_random_uuid()])$$,
+  '42501', null, 'move_sightings refuses another user as target');
+select tests.rejects($$select * from private.absorb_memories(tests.user_id('ben@example.com'), array[gen_random_uuid()], array[gen_random_uuid()], array[1.0::float8])$$,
+  '42501', null, 'absorb_memories refuses another user as target');
+select tests.rejects($$select private.mark_unmerged(tests.user_id('ben@example.com'), gen_random_uuid(), gen_random_uuid())$$,
+  '42501', null, 'mark_unmerged refuses another user as target');
+select tests.rejects($$select * from private.text_matches(tests.user_id('ben@example.com'), array['secret'], 10, null, null, null, null, null)$$,
   '42501', null, 'text_matches refuses another user as target');
 select tests.rejects($$select * from private.nearest_memories(tests.user_id('ben@example.com'), tests.embedding(1), 'm', 10, 200)$$,
   '42501', null, 'nearest_memories refuses another user as target');
@@ -17,19 +25,19 @@ select tests.rejects($$select * from private.duplicate_pairs(tests.user_id('ben@
   '42501', null, 'duplicate_pairs refuses another user as target');
 select tests.rejects($$select * from private.memories_by_id(tests.user_id('ben@example.com'), array(select id from public.user_memories))$$,
   '42501', null, 'memories_by_id refuses another user as target');
-select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), array['secret'], 10, null, null, null, null, null)$$,
   'text_matches for the caller sees only the caller''s memories');
 select tests.clear_authentication();
 
 select tests.act_as('authenticated', '{}');
-select tests.rejects($$select * from private.text_matches(null, to_tsquery('english', 'secret'), 10, null, null, null, null, null)$$,
+select tests.rejects($$select * from private.text_matches(null, array['secret'], 10, null, null, null, null, null)$$,
   'PT401', null, 'without a user there is no target at all');
 select tests.clear_authentication();
 
 select tests.authenticate_as_service_role();
-select is((select count(*)::int from private.text_matches(tests.user_id('ben@example.com'), to_tsquery('english', 'secret'), 10, null, null, null, null, null)), 1,
+select is((select count(*)::int from private.text_matches(tests.user_id('ben@example.com'), array['secret'], 10, null, null, null, null, null)), 1,
   'service_role may name a user');
-select is((select count(*)::int from private.find_duplicate(tests.user_id('ben@example.com'), 'ben hides a SECRET!', null, null, 0.85)), 1,
+select is((select count(*)::int from private.duplicate_candidates(tests.user_id('ben@example.com'), 'ben hides a SECRET!', null, null, 0.85, 0.85)), 1,
   'and find that user''s duplicates');
 select tests.clear_authentication();
 

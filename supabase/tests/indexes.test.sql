@@ -48,7 +48,7 @@ select tests.uses_index(format($$select id from public.user_memories where previ
   'user_memories_previous_version_key');
 select tests.uses_index(format($$select id from public.conversations where user_id = %L order by started_at desc limit 20$$, (select user_id from probe)),
   'conversations_user_started_idx');
-select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and md5(public.normalize_fact(fact)) = md5(public.normalize_fact('Memory 7 about cats'))$$, (select user_id from probe)),
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and md5(public.fact_key(fact)) = md5(public.fact_key('Memory 7 about cats'))$$, (select user_id from probe)),
   'user_memories_active_fact_key');
 select tests.uses_index($$select id from public.user_memories where is_active and fact_words @> array['7', 'cats']$$,
   'user_memories_active_words_idx');

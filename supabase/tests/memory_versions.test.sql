@@ -5,19 +5,19 @@ select plan(23);
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
 select tests.authenticate_as('ana@example.com');
-create temp table v (label text, id uuid, status text, version integer);
+create temp table v (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
 grant all on v to authenticated;
 
 insert into v select 'v1', * from public.store_memory('Lives in Porto', 'fact', 'home', 0.5, embedding => tests.embedding(3), embedding_model => 'm');
-insert into v select 'v2', * from public.update_memory((select id from v where label = 'v1'), fact => 'Lives in Lisbon', importance_score => 0.8);
+insert into v (label, id, status, version) select 'v2', * from public.update_memory((select id from v where label = 'v1'), fact => 'Lives in Lisbon', importance_score => 0.8);
 select results_eq($$select status, version from v where label = 'v2'$$, $$values ('updated', 2)$$, 'an update stores version 2');
 select results_eq($$select is_active, version from public.user_memories where id = (select id from v where label = 'v1')$$,
   $$values (false, 1)$$, 'the old version is kept, inactive');
 select results_eq($$select fact, category, importance_score, previous_version_id, embedding is null from public.user_memories where id = (select id from v where label = 'v2')$$,
   $$select 'Lives in Lisbon', 'home', 0.8::float8, (select id from v where label = 'v1'), true$$,
   'the new version has the new fields, keeps the rest, links back, and drops the embedding of the old text');
-insert into v select 'v3', * from public.update_memory((select id from v where label = 'v2'), memory_type => 'event');
-select results_eq($$select fact, memory_type, version from public.memory_history((select id from v where label = 'v1'))$$,
+insert into v (label, id, status, version) select 'v3', * from public.update_memory((select id from v where label = 'v2'), memory_type => 'event');
+select results_eq($$select fact, memory_type, version from public.memory_history((select id from v where label = 'v1')) where kind = 'version'$$,
   $$values ('Lives in Porto', 'fact', 1), ('Lives in Lisbon', 'fact', 2), ('Lives in Lisbon', 'event', 3)$$,
   'memory_history lists every version, oldest first');
 select results_eq($$select id from public.memory_history((select id from v where label = 'v3'))$$,
@@ -67,7 +67,7 @@ insert into public.memory_access (memory_id, user_id)
   select id, user_id from public.user_memories where user_id = tests.user_id('ana@example.com') and is_active;
 select tests.authenticate_as_service_role();
 select results_eq(format($$select table_name, rows_deleted from public.erase_user_data(%L) order by 1$$, tests.user_id('ana@example.com')),
-  $$values ('conversations', 1::bigint), ('memory_access', 1::bigint), ('memory_idempotency_keys', 0::bigint), ('memory_user_stats', 1::bigint), ('user_memories', 4::bigint)$$,
+  $$values ('conversations', 1::bigint), ('memory_access', 1::bigint), ('memory_idempotency_keys', 0::bigint), ('memory_sightings', 0::bigint), ('memory_user_stats', 1::bigint), ('user_memories', 4::bigint)$$,
   'erasure reports what it removed from each table');
 select tests.clear_authentication();
 select is((select count(*)::int from public.user_memories where user_id = tests.user_id('ana@example.com'))

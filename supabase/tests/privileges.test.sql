@@ -3,7 +3,7 @@
 begin;
 select plan(14);
 
-select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_user_stats', 'memory_idempotency_keys', 'memory_access', 'maintenance_jobs'],
+select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_model_settings', 'memory_user_stats', 'memory_idempotency_keys', 'memory_access', 'memory_sightings', 'maintenance_jobs'],
   'public holds exactly the memory tables');
 select is_empty($$select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity$$,
   'every table in public has row-level security enabled');
@@ -31,13 +31,13 @@ select is_empty($$select p.oid::regprocedure from pg_proc p
   'anon and public cannot execute any function of the project');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p
     where p.pronamespace = 'private'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['acting_user', 'active_memory_for_update', 'duplicate_candidates', 'duplicate_pairs', 'find_duplicate', 'lock_user_memories', 'memories_by_id', 'nearest_memories', 'text_matches', 'validate_memory_input'],
+  array['absorb_memories', 'acting_user', 'active_memory_for_update', 'duplicate_candidates', 'duplicate_pairs', 'duplicate_thresholds', 'keep_order', 'lock_user_memories', 'mark_unmerged', 'memories_by_id', 'merged_memory', 'model_settings', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches', 'validate_memory_input', 'value_difference', 'value_words'],
   'authenticated may execute exactly the private helpers the public functions call');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p where p.prosecdef
     and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('service_role', p.oid, 'execute'))
     and p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)),
-  array['duplicate_candidates', 'duplicate_pairs', 'find_duplicate', 'memories_by_id', 'nearest_memories', 'text_matches'],
-  'API roles can call exactly the security definer lookups that check their target themselves');
+  array['absorb_memories', 'duplicate_candidates', 'duplicate_pairs', 'mark_unmerged', 'memories_by_id', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches'],
+  'API roles can call exactly the security definer functions that check their target themselves');
 select policies_are('public', 'user_memories',
   array['user_memories_select_own', 'user_memories_insert_own', 'user_memories_update_own', 'user_memories_delete_own'],
   'user_memories has one policy per command');

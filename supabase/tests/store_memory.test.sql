@@ -9,7 +9,7 @@ insert into public.conversations (id, user_id) values
   ('c0000000-0000-0000-0000-00000000000a', tests.user_id('ana@example.com'));
 
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
 grant all on outcome to authenticated;
 
 insert into outcome select 'first', * from public.store_memory('Prefers vegetarian food', 'preference', 'food', 0.6, 0.7,
@@ -51,8 +51,8 @@ insert into outcome select 'sister2', * from public.store_memory('My sister is c
 select is((select status from outcome where label = 'sister2'), 'duplicate', 'Jaccard 10/11 = 0.91 >= 0.85 is a duplicate');
 insert into outcome select 'sister3', * from public.store_memory('My sister is called Ana and she lives in Lisbon today', 'person', importance_score => 0.5);
 select is((select status from outcome where label = 'sister3'), 'created', 'Jaccard 9/12 = 0.75 < 0.85 is not');
-insert into outcome select 'sister4', * from public.store_memory('My sister is called Ana and she lives in Lisbon', 'person', duplicate_threshold => 0.7);
-select is((select status from outcome where label = 'sister4'), 'duplicate', 'a lower threshold passed by the caller applies');
+insert into outcome select 'sister4', * from public.store_memory('Actually my sister is called Ana and she really lives in Porto', 'person', duplicate_threshold => 0.8);
+select is((select status from outcome where label = 'sister4'), 'duplicate', 'a lower threshold passed by the caller applies (Jaccard 10/12 = 0.83)');
 
 -- cosine within one model only
 insert into outcome select 'vec', * from public.store_memory('Works as a nurse', 'fact', embedding => tests.embedding(1), embedding_model => 'model-a');
@@ -66,7 +66,7 @@ select is((select status from outcome where label = 'vec-far'), 'created', 'a di
 -- idempotency
 insert into outcome select 'key1', * from public.store_memory('Birthday is in May', 'event', idempotency_key => 'msg-42');
 insert into outcome select 'key2', * from public.store_memory('Birthday is in May', 'event', idempotency_key => 'msg-42');
-select results_eq($$select id, status, version from outcome where label = 'key2'$$, $$select id, status, version from outcome where label = 'key1'$$,
+select results_eq($$select id, status, version, sighting_id, related from outcome where label = 'key2'$$, $$select id, status, version, sighting_id, related from outcome where label = 'key1'$$,
   'a replayed idempotency key returns the first outcome');
 insert into outcome select 'key3', * from public.store_memory('Something else entirely', 'fact', idempotency_key => 'msg-42');
 select is((select id from outcome where label = 'key3'), (select id from outcome where label = 'key1'),

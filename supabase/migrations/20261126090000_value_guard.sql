@@ -1,0 +1,292 @@
+-- Distinct is never duplicate: two facts that differ in a value-bearing token (a number, a date or time, a
+-- negation, an amount or unit, a family member, a proper name) are two facts, whatever their word Jaccard or
+-- cosine. This file is the one home of that rule; store_memory, find_duplicate_memories and deduplicate_memories
+-- all ask private.value_difference. And the exact-text key keeps currency, percent and degree signs, so "$20"
+-- and "€20" are not one text either.
+
+-- The words that carry a value by themselves, with what they stand for: a class and a canonical value ("two"
+-- and "2" are both number:2, "mum" and "mother" family:mother). A word mapped to '' carries no value and is not
+-- taken for a name when it opens a sentence ("Prefers tea", "Really likes jazz"); the stems "isn't" leaves
+-- beside its t are such words too. Immutable and without arguments, so the PL/pgSQL guard's plan folds it to a
+-- constant once per session, and each lookup is a key search in that value.
+create or replace function private.value_words() returns jsonb
+language sql
+immutable parallel safe
+set search_path = ''
+as $$
+  select jsonb_object_agg(w.word, w.token order by w.rank) from (
+    -- Capitalized words that open a sentence without being a name (English stop words, "The", "She", are known
+    -- to the dictionary), and contraction stems. Ranked first: where a word also carries a value, the value wins.
+    select o.word, '' as token, 1 as rank from unnest(array[
+      'user', 'users', 'prefers', 'prefer', 'likes', 'like', 'loves', 'love', 'enjoys', 'enjoy', 'hates',
+      'hate', 'dislikes', 'dislike', 'wants', 'want', 'needs', 'need', 'works', 'work', 'worked', 'lives', 'live',
+      'lived', 'plans', 'plan', 'planning', 'goes', 'go', 'went', 'takes', 'take', 'took', 'drinks', 'drink',
+      'eats', 'eat', 'ate', 'plays', 'play', 'played', 'speaks', 'speak', 'studies', 'study', 'studied', 'owns',
+      'own', 'uses', 'use', 'used', 'visits', 'visit', 'visited', 'moved', 'moves', 'started', 'starts', 'stopped',
+      'finished', 'graduated', 'got', 'gets', 'bought', 'buys', 'watches', 'watched', 'reads', 'read', 'writes',
+      'wrote', 'cooks', 'cooked', 'runs', 'ran', 'walks', 'walked', 'favorite', 'favourite', 'recently',
+      'currently', 'also', 'really', 'actually', 'just', 'still', 'now', 'mentioned', 'mentions', 'said', 'says',
+      'thinks', 'believes', 'feels', 'felt', 'remember', 'remembers', 'note', 'allergic', 'vegetarian', 'vegan',
+      'birthday', 'has', 'had', 'is', 'was', 'wants', 'wishes', 'hopes', 'tries', 'tried', 'keeps', 'avoids',
+      'avoid', 'collects', 'follows', 'supports', 'attends', 'attended', 'teaches', 'learns', 'learning',
+      'learned', 'learnt', 'practices', 'practises', 'prefers', 'definitely', 'basically', 'honestly', 'apparently',
+      'generally', 'strongly', 'absolutely', 'totally', 'probably', 'maybe', 'perhaps', 'please', 'okay', 'ok',
+      'yes', 'yeah', 'well', 'oh', 'hey', 'hi', 'hello', 'fyi', 'btw', 'interested', 'likely', 'usually', 'often',
+      'sometimes', 'always', 'never', 'can', 'could', 'would', 'should', 'will', 'might', 'must', 'favorite',
+      'going', 'trying', 'looking', 'thinking', 'working', 'living', 'speaking', 'considering', 'new', 'old',
+      'big', 'small', 'good', 'great', 'best', 'first', 'last', 'every', 'each', 'many', 'some', 'several',
+      'isn', 'aren', 'wasn', 'weren', 'don', 'doesn', 'didn', 'hasn', 'haven', 'hadn', 'couldn', 'shouldn',
+      'wouldn', 'mustn', 'needn', 'won', 'ain', 'can', 'shan']) as o(word)
+    union all
+    select v.word, v.token, 2 from (
+      select unnest(array['not', 'no', 'never', 'none', 'nobody', 'nothing', 'nowhere', 'neither', 'nor', 'cannot',
+        'without', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'wont', 'couldnt',
+        'shouldnt', 'wouldnt', 'hasnt', 'havent', 'hadnt', 'aint', 'mustnt', 'neednt',
+        -- normalize_fact splits "isn't" into "isn" and "t": the t is the negation, the stem carries nothing.
+        't']) as word, 'negation' as token
+      union all
+      select n.word, 'number:' || n.value from (values
+        ('zero', '0'), ('one', '1'), ('two', '2'), ('three', '3'), ('four', '4'), ('five', '5'), ('six', '6'),
+        ('seven', '7'), ('eight', '8'), ('nine', '9'), ('ten', '10'), ('eleven', '11'), ('twelve', '12'),
+        ('thirteen', '13'), ('fourteen', '14'), ('fifteen', '15'), ('sixteen', '16'), ('seventeen', '17'),
+        ('eighteen', '18'), ('nineteen', '19'), ('twenty', '20'), ('thirty', '30'), ('forty', '40'), ('fifty', '50'),
+        ('sixty', '60'), ('seventy', '70'), ('eighty', '80'), ('ninety', '90'), ('hundred', '100'),
+        ('thousand', '1000'), ('million', '1000000'), ('billion', '1000000000'), ('dozen', '12'), ('dozens', '12'),
+        ('first', '1st'), ('second', '2nd'), ('third', '3rd'), ('fourth', '4th'), ('fifth', '5th'), ('sixth', '6th'),
+        ('seventh', '7th'), ('eighth', '8th'), ('ninth', '9th'), ('tenth', '10th'), ('eleventh', '11th'),
+        ('twelfth', '12th'), ('twentieth', '20th'), ('thirtieth', '30th'), ('hundredth', '100th')) as n(word, value)
+      union all
+      select d.word, 'date:' || d.value from (values
+        ('january', 'january'), ('jan', 'january'), ('february', 'february'), ('feb', 'february'),
+        ('march', 'march'), ('mar', 'march'), ('april', 'april'), ('apr', 'april'), ('june', 'june'),
+        ('jun', 'june'), ('july', 'july'), ('jul', 'july'), ('august', 'august'), ('aug', 'august'),
+        ('september', 'september'), ('sep', 'september'), ('sept', 'september'), ('october', 'october'),
+        ('oct', 'october'), ('november', 'november'), ('nov', 'november'), ('december', 'december'),
+        ('dec', 'december'),
+        ('monday', 'monday'), ('mondays', 'monday'), ('mon', 'monday'), ('tuesday', 'tuesday'),
+        ('tuesdays', 'tuesday'), ('tue', 'tuesday'), ('tues', 'tuesday'), ('wednesday', 'wednesday'),
+        ('wednesdays', 'wednesday'), ('thursday', 'thursday'), ('thursdays', 'thursday'), ('thu', 'thursday'),
+        ('thur', 'thursday'), ('thurs', 'thursday'), ('friday', 'friday'), ('fridays', 'friday'), ('fri', 'friday'),
+        ('saturday', 'saturday'), ('saturdays', 'saturday'), ('sunday', 'sunday'), ('sundays', 'sunday'),
+        ('today', 'today'), ('tonight', 'tonight'), ('tomorrow', 'tomorrow'), ('yesterday', 'yesterday'),
+        ('morning', 'morning'), ('mornings', 'morning'), ('afternoon', 'afternoon'), ('afternoons', 'afternoon'),
+        ('evening', 'evening'), ('evenings', 'evening'), ('night', 'night'), ('nights', 'night'),
+        ('noon', 'noon'), ('midday', 'noon'), ('midnight', 'midnight'), ('am', 'am'), ('pm', 'pm'),
+        ('oclock', 'oclock'), ('weekend', 'weekend'), ('weekends', 'weekend'), ('weekday', 'weekday'),
+        ('weekdays', 'weekday'), ('daily', 'daily'), ('weekly', 'weekly'), ('fortnightly', 'fortnightly'),
+        ('monthly', 'monthly'), ('yearly', 'yearly'), ('annually', 'yearly'), ('annual', 'yearly'),
+        ('hourly', 'hourly'), ('spring', 'spring'), ('summer', 'summer'), ('autumn', 'autumn'),
+        ('winter', 'winter'), ('next', 'next'), ('last', 'last'), ('ago', 'ago'), ('christmas', 'christmas'),
+        ('easter', 'easter'), ('thanksgiving', 'thanksgiving'), ('halloween', 'halloween')) as d(word, value)
+      union all
+      select u.word, 'amount:' || u.value from (values
+        ('mg', 'mg'), ('mcg', 'mcg'), ('g', 'g'), ('gram', 'g'), ('grams', 'g'), ('kg', 'kg'), ('kilo', 'kg'),
+        ('kilos', 'kg'), ('kilogram', 'kg'), ('kilograms', 'kg'), ('lb', 'lb'), ('lbs', 'lb'), ('pound', 'lb'),
+        ('pounds', 'lb'), ('oz', 'oz'), ('ounce', 'oz'), ('ounces', 'oz'), ('stone', 'stone'), ('km', 'km'),
+        ('kilometer', 'km'), ('kilometers', 'km'), ('kilometre', 'km'), ('kilometres', 'km'), ('mile', 'mile'),
+        ('miles', 'mile'), ('mi', 'mile'), ('meter', 'm'), ('meters', 'm'), ('metre', 'm'), ('metres', 'm'),
+        ('cm', 'cm'), ('mm', 'mm'), ('ft', 'ft'), ('foot', 'ft'), ('feet', 'ft'), ('inch', 'inch'),
+        ('inches', 'inch'), ('l', 'l'), ('liter', 'l'), ('liters', 'l'), ('litre', 'l'), ('litres', 'l'),
+        ('ml', 'ml'), ('cup', 'cup'), ('cups', 'cup'), ('glass', 'glass'), ('glasses', 'glass'),
+        ('bottle', 'bottle'), ('bottles', 'bottle'), ('pill', 'pill'), ('pills', 'pill'), ('tablet', 'tablet'),
+        ('tablets', 'tablet'), ('dose', 'dose'), ('doses', 'dose'),
+        ('hour', 'hour'), ('hours', 'hour'), ('hr', 'hour'), ('hrs', 'hour'), ('minute', 'minute'),
+        ('minutes', 'minute'), ('min', 'minute'), ('mins', 'minute'), ('seconds', 'second'), ('secs', 'second'),
+        ('day', 'day'), ('days', 'day'), ('week', 'week'), ('weeks', 'week'), ('fortnight', 'fortnight'),
+        ('month', 'month'), ('months', 'month'), ('year', 'year'), ('years', 'year'), ('yr', 'year'),
+        ('yrs', 'year'), ('decade', 'decade'), ('decades', 'decade'), ('percent', '%'),
+        ('degree', 'degree'), ('degrees', 'degree'), ('celsius', 'celsius'), ('fahrenheit', 'fahrenheit'),
+        ('calorie', 'calorie'), ('calories', 'calorie'), ('kcal', 'calorie'), ('mph', 'mph'), ('kph', 'kph'),
+        ('bpm', 'bpm'), ('k', 'k'), ('gb', 'gb'), ('mb', 'mb'), ('tb', 'tb'), ('times', 'times'),
+        ('dollar', '$'), ('dollars', '$'), ('bucks', '$'), ('usd', '$'), ('euro', '€'), ('euros', '€'),
+        ('eur', '€'), ('gbp', '£'), ('quid', '£'), ('yen', '¥'), ('rupee', '₹'), ('rupees', '₹'), ('cent', 'cent'),
+        ('cents', 'cent'), ('more', 'more'), ('less', 'less'), ('fewer', 'less'), ('most', 'most'),
+        ('least', 'least'), ('few', 'few'), ('several', 'several'), ('many', 'many'), ('half', 'half'),
+        ('double', 'double'), ('twice', 'twice'), ('once', 'once'), ('thrice', 'thrice'), ('triple', 'triple'),
+        ('quarter', 'quarter'), ('always', 'always'), ('usually', 'usually'), ('often', 'often'),
+        ('sometimes', 'sometimes'), ('occasionally', 'occasionally'), ('rarely', 'rarely'), ('seldom', 'rarely'),
+        ('frequently', 'frequently'), ('hardly', 'hardly')) as u(word, value)
+      union all
+      select f.word, 'family:' || f.value from (values
+        ('mother', 'mother'), ('mom', 'mother'), ('mum', 'mother'), ('mommy', 'mother'), ('mama', 'mother'),
+        ('father', 'father'), ('dad', 'father'), ('daddy', 'father'), ('papa', 'father'), ('parent', 'parent'),
+        ('parents', 'parent'), ('sister', 'sister'), ('sisters', 'sister'), ('brother', 'brother'),
+        ('brothers', 'brother'), ('sibling', 'sibling'), ('siblings', 'sibling'), ('son', 'son'), ('sons', 'son'),
+        ('daughter', 'daughter'), ('daughters', 'daughter'), ('child', 'child'), ('children', 'child'),
+        ('kid', 'child'), ('kids', 'child'), ('baby', 'baby'), ('wife', 'wife'), ('husband', 'husband'),
+        ('spouse', 'spouse'), ('partner', 'partner'), ('boyfriend', 'boyfriend'), ('girlfriend', 'girlfriend'),
+        ('fiance', 'fiance'), ('fiancé', 'fiance'), ('fiancee', 'fiancee'), ('fiancée', 'fiancee'),
+        ('aunt', 'aunt'), ('uncle', 'uncle'), ('cousin', 'cousin'), ('cousins', 'cousin'), ('niece', 'niece'),
+        ('nephew', 'nephew'), ('grandmother', 'grandmother'), ('grandma', 'grandmother'), ('granny', 'grandmother'),
+        ('grandfather', 'grandfather'), ('grandpa', 'grandfather'), ('grandparent', 'grandparent'),
+        ('grandparents', 'grandparent'), ('grandson', 'grandson'), ('granddaughter', 'granddaughter'),
+        ('grandchild', 'grandchild'), ('grandchildren', 'grandchild'), ('stepmother', 'stepmother'),
+        ('stepfather', 'stepfather'), ('stepson', 'stepson'), ('stepdaughter', 'stepdaughter'),
+        ('stepbrother', 'stepbrother'), ('stepsister', 'stepsister'), ('twin', 'twin'), ('twins', 'twin'),
+        ('godmother', 'godmother'), ('godfather', 'godfather'), ('law', 'in-law')) as f(word, value)
+    ) v
+  ) w
+$$;
+comment on function private.value_words() is
+  'The vocabulary of the value guard: word -> token (negation, number:N, date:D, amount:U, family:F), or '''' for '
+  'a common sentence opener or contraction stem that carries no value and is no name.';
+revoke all on function private.value_words() from public;
+grant execute on function private.value_words() to authenticated, service_role;
+
+-- The guard of duplicate detection. Only the words one fact has and the other lacks can make them differ, so
+-- only those are judged (a handful, from the stored word sets), each in its own fact:
+-- * digits are number:<digits>; a listed word is its token ("two" and "2" match, "20" and "40" do not);
+--   "May" capitalized is the month, "may" the verb;
+-- * any other word is a name when it appears capitalized (Ana, ANA) and is no stop word, unless its only
+--   capitalized appearance opens a sentence and it is a listed opener or inflected like a verb; a name on one
+--   side alone differs.
+-- Values must match as multisets on both sides. Two checks see past the word sets: the currency, percent and
+-- degree signs, and the number of negations ("not X and not Y" against "not X and Y"). The reason names the
+-- first class that differs, in the order below (a negation matters most). Procedural on purpose: it runs for
+-- every candidate pair of a deduplication, and loops over a few words with key lookups in the folded
+-- vocabulary cost microseconds where a set-based query cost ~100 (its executor set up per call).
+create or replace function private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[])
+returns text
+language plpgsql
+stable strict parallel safe
+set search_path = ''
+as $$
+declare
+  v_vocabulary jsonb := private.value_words();
+  v_side integer;
+  v_fact text;
+  v_mine text[];
+  v_other text[];
+  v_word text;
+  v_known text;
+  v_token text;
+  v_stem text[];
+  v_a text[] := '{}';
+  v_b text[] := '{}';
+  v_differing text[] := '{}';
+  v_at integer;
+  v_class text;
+  v_negations integer[] := array[0, 0];
+begin
+  if not (a_words operator(pg_catalog.<@) b_words and b_words operator(pg_catalog.<@) a_words) then
+    for v_side in 1 .. 2 loop
+      v_fact := case v_side when 1 then a_fact else b_fact end;
+      v_mine := case v_side when 1 then a_words else b_words end;
+      v_other := case v_side when 1 then b_words else a_words end;
+      foreach v_word in array v_mine loop
+        continue when v_word = any (v_other);
+        v_known := v_vocabulary ->> v_word;
+        v_token := null;
+        if v_word ~ '^[[:digit:]]' then
+          v_token := 'number:' || v_word;
+        elsif v_word = 'may' then
+          if strpos(v_fact, 'May') > 0 or strpos(v_fact, 'MAY') > 0 then
+            v_token := 'date:may';
+          end if;
+        elsif v_known <> '' then
+          v_token := v_known;
+        -- strpos first: most words never appear capitalized, and need no regular expression.
+        elsif strpos(v_fact, initcap(v_word)) > 0 or strpos(v_fact, upper(v_word)) > 0 then
+          v_stem := pg_catalog.ts_lexize('english_stem', v_word);
+          if v_stem <> '{}'
+             and (v_fact ~ ('[^.!?[:space:]"''(][[:space:]"''(]+(' || initcap(v_word) || '|' || upper(v_word) || ')\M')
+                  -- Opening a sentence, a word is a name unless listed as an opener or inflected like a verb
+                  -- ("Employed", "Playing"; the stemmer leaves "Fred" whole).
+                  or (v_known is null and not (v_word ~ '(ed|ing)$' and v_stem[1] <> v_word)
+                      and v_fact ~ ('(^|[.!?][[:space:]"''(]+)[[:space:]"''(]*(' || initcap(v_word) || '|' || upper(v_word) || ')\M'))) then
+            v_token := 'name:' || v_word;
+          end if;
+        end if;
+        if v_token like 'name:%' then
+          v_differing := v_differing || v_token;
+        elsif v_token is not null and v_side = 1 then
+          v_a := v_a || v_token;
+        elsif v_token is not null then
+          v_b := v_b || v_token;
+        end if;
+      end loop;
+    end loop;
+    -- The multiset difference: each token of one side cancels one equal token of the other.
+    foreach v_token in array v_a loop
+      v_at := array_position(v_b, v_token);
+      if v_at is null then
+        v_differing := v_differing || v_token;
+      else
+        v_b := v_b[:v_at - 1] || v_b[v_at + 1:];
+      end if;
+    end loop;
+    v_differing := v_differing || v_b;
+    foreach v_class in array array['negation', 'number', 'date', 'amount', 'family', 'name'] loop
+      foreach v_token in array v_differing loop
+        if split_part(v_token, ':', 1) = v_class then
+          return case v_class
+                   when 'negation' then 'negation differs'
+                   when 'number' then 'number differs'
+                   when 'date' then 'date or time differs'
+                   when 'amount' then 'amount or unit differs'
+                   when 'family' then 'family member differs'
+                   else 'name differs'
+                 end;
+        end if;
+      end loop;
+    end loop;
+  end if;
+
+  if regexp_replace(a_fact, '[^$€£¥₹%°]', '', 'g') <> regexp_replace(b_fact, '[^$€£¥₹%°]', '', 'g') then
+    return 'amount or unit differs';
+  end if;
+  -- The same words can still hold a negation once in one fact and twice in the other.
+  foreach v_word in array a_words loop
+    if v_vocabulary ->> v_word = 'negation' then
+      for v_side in 1 .. 2 loop
+        foreach v_word in array regexp_split_to_array(lower(case v_side when 1 then a_fact else b_fact end), '[^[:alnum:]]+') loop
+          if v_vocabulary ->> v_word = 'negation' then
+            v_negations[v_side] := v_negations[v_side] + 1;
+          end if;
+        end loop;
+      end loop;
+      return case when v_negations[1] <> v_negations[2] then 'negation differs' end;
+    end if;
+  end loop;
+  return null;
+end
+$$;
+comment on function private.value_difference(text, text[], text, text[]) is
+  'The guard of duplicate detection: why two facts (each with its word set) are distinct whatever their '
+  'similarity, e.g. ''number differs'', or null when no value differs.';
+revoke all on function private.value_difference(text, text[], text, text[]) from public;
+grant execute on function private.value_difference(text, text[], text, text[]) to authenticated, service_role;
+
+create or replace function public.fact_value_difference(a text, b text) returns text
+language sql
+stable strict parallel safe
+set search_path = ''
+as $$
+  select private.value_difference(a, public.fact_words(a), b, public.fact_words(b))
+$$;
+comment on function public.fact_value_difference(text, text) is
+  'Why two facts are distinct facts whatever their similarity (''number differs'', ''negation differs'', '
+  '''date or time differs'', ''amount or unit differs'', ''family member differs'', ''name differs''), or null.';
+revoke all on function public.fact_value_difference(text, text) from public, anon;
+grant execute on function public.fact_value_difference(text, text) to authenticated, service_role;
+
+-- The exact-text key: the normalized fact and, after it, the signs normalize_fact drops that carry a value
+-- (currency, percent, degree), so "costs $20" and "costs €20" are two texts.
+create or replace function public.fact_key(fact text) returns text
+language sql
+immutable strict parallel safe
+set search_path = ''
+as $$
+  select public.normalize_fact(fact) || '|' || regexp_replace(fact, '[^$€£¥₹%°]', '', 'g')
+$$;
+comment on function public.fact_key(text) is
+  'What makes two facts the same text: normalize_fact plus the currency, percent and degree signs, in order.';
+revoke all on function public.fact_key(text) from public, anon;
+grant execute on function public.fact_key(text) to authenticated, service_role;
+
+-- The one-active-memory-per-text rule moves to the new key; it is built before the old index goes, so the rule
+-- holds throughout.
+create unique index user_memories_active_fact_key_v2 on public.user_memories (user_id, md5(public.fact_key(fact)))
+  where is_active;
+drop index public.user_memories_active_fact_key;
+alter index public.user_memories_active_fact_key_v2 rename to user_memories_active_fact_key;

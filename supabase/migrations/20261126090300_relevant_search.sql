@@ -1,0 +1,234 @@
+-- A result earns its place. The text leg ranks a memory by how much of the question it covers, rare words above
+-- common ones (BM25 over the user's own memories), instead of requiring every word (websearch_to_tsquery's AND,
+-- which a chat question rarely meets). And search returns a memory only when its text matches an informative word
+-- of the query, or its embedding reaches the relevance floor of the query's model (memory_model_settings, or
+-- min_similarity); each result says which leg qualified it, and an empty answer is a correct one.
+
+drop function private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz);
+
+-- The text leg: the user's active, unexpired memories containing any of the query's lexemes, scored by BM25
+-- (k1 = 1.2, b = 0.75; idf over the user's active memories; document length in distinct lexemes, normalized by
+-- the mean of the matching memories). A memory is qualified when it contains an informative lexeme: one found in
+-- at most half of the user's memories (a word in nearly every memory, like "user", says nothing about any), or
+-- any lexeme when none of the query's is informative. security definer: `@@` is not leakproof, so under RLS
+-- every memory of the user would be tested through the policy. It checks its target as RLS would.
+create or replace function private.text_matches(
+  target uuid, lexemes text[], match_count integer, memory_types text[], categories text[],
+  min_importance double precision, created_after timestamptz, created_before timestamptz
+) returns table (id uuid, text_score real, text_rank integer, qualified boolean)
+language plpgsql
+stable
+rows 40
+security definer
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+  -- Each lexeme quoted as tsquery input: 'it''s' and back-slashes escaped.
+  v_query tsquery := (select string_agg('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''', ' | ')::tsquery
+                        from unnest(lexemes) l);
+  v_documents double precision := greatest(1, coalesce((select s.active_count from public.memory_user_stats s
+                                                        where s.user_id = target), 0));
+begin
+  if v_query is null then
+    return;
+  end if;
+  return query
+    with hits as materialized (
+      select m.id, m.fts, m.memory_type, m.category, m.importance_score, m.created_at
+        from public.user_memories m
+       where m.user_id = target and m.is_active and m.fts @@ v_query
+         and (m.expires_at is null or m.expires_at > now())
+    ),
+    terms as (
+      select h.id, t.lexeme, cardinality(t.positions)::double precision as tf, length(h.fts)::double precision as len
+        from hits h cross join lateral unnest(h.fts) t
+       where t.lexeme = any (lexemes)
+    ),
+    frequency as (select t.lexeme, count(*)::double precision as df from terms t group by t.lexeme),
+    informative as (
+      select f.lexeme from frequency f
+       where f.df <= v_documents / 2
+          -- Every lexeme of the query is in more than half of the memories (one it lacks counts as rare).
+          or not exists (select 1 from unnest(lexemes) l
+                          where coalesce((select g.df from frequency g where g.lexeme = l), 0) <= v_documents / 2)
+    ),
+    mean as (select avg(t.len) as len from (select distinct t.id, t.len from terms t) t),
+    scored as (
+      select t.id,
+             sum(ln(1 + (v_documents - f.df + 0.5) / (f.df + 0.5))
+                 * t.tf * 2.2 / (t.tf + 1.2 * (0.25 + 0.75 * t.len / mean.len))) as score,
+             bool_or(t.lexeme in (select i.lexeme from informative i)) as qualified
+        from terms t join frequency f on f.lexeme = t.lexeme cross join mean
+       group by t.id
+    )
+    select s.id, s.score::real, (row_number() over (order by s.score desc, s.id))::integer, s.qualified
+      from scored s
+      join hits h on h.id = s.id
+     -- The same filters as private.nearest_memories, written out in both: a shared per-row function would need
+     -- the whole row and end both index-only scans.
+     where (memory_types is null or h.memory_type = any (memory_types))
+       and (categories is null or h.category = any (categories))
+       and (min_importance is null or h.importance_score >= min_importance)
+       and (created_after is null or h.created_at >= created_after)
+       and (created_before is null or h.created_at < created_before)
+     order by s.score desc, s.id
+     limit match_count;
+end
+$$;
+comment on function private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamptz, timestamptz) is
+  'The text leg of search_memories: the user''s active, unexpired memories containing any query lexeme, BM25 '
+  'first, each marked qualified when it contains an informative lexeme (in at most half of the user''s memories).';
+revoke all on function private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamptz, timestamptz) from public;
+grant execute on function private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamptz, timestamptz)
+  to authenticated, service_role;
+
+drop function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean);
+
+create or replace function public.search_memories(
+  query text default null,
+  query_embedding extensions.vector default null,
+  embedding_model text default null,
+  match_count integer default 10,
+  memory_types text[] default null,
+  categories text[] default null,
+  min_importance double precision default null,
+  created_after timestamptz default null,
+  created_before timestamptz default null,
+  user_id uuid default null,
+  touch boolean default true,
+  min_similarity double precision default null
+) returns table (
+  id uuid,
+  fact text,
+  memory_type text,
+  category text,
+  importance_score double precision,
+  confidence_score double precision,
+  metadata jsonb,
+  source_conversation_id uuid,
+  created_at timestamptz,
+  updated_at timestamptz,
+  text_rank integer,
+  text_score real,
+  vector_rank integer,
+  vector_similarity double precision,
+  rrf_score double precision,
+  recency double precision,
+  score double precision,
+  matched_by text[]
+)
+language plpgsql
+volatile
+set search_path = ''
+as $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(search_memories.user_id);
+  v_lexemes text[];
+  v_floor double precision;
+  v_pool integer;
+begin
+  if match_count is null or match_count < 1 or match_count > 100 then
+    raise exception 'match_count must be between 1 and 100, not %', coalesce(match_count::text, 'null')
+      using errcode = '22023', column = 'match_count';
+  end if;
+  if (query is null or query !~ '[^[:space:]]') and query_embedding is null then
+    raise exception 'give a query text, a query_embedding, or both' using errcode = '22023', column = 'query';
+  end if;
+  if query is not null and char_length(query) > 2000 then
+    raise exception 'query must be at most 2000 characters' using errcode = '22023', column = 'query';
+  end if;
+  if (query_embedding is null) <> (search_memories.embedding_model is null) then
+    raise exception 'query_embedding and embedding_model go together: give both or neither'
+      using errcode = '22023', column = 'embedding_model';
+  end if;
+  if query_embedding is not null and extensions.vector_dims(query_embedding) <> 384 then
+    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+      using errcode = '22000', column = 'query_embedding';
+  end if;
+  if memory_types is not null and not memory_types <@ array['person', 'preference', 'event', 'topic', 'fact', 'emotion'] then
+    raise exception 'memory_types may hold only person, preference, event, topic, fact, emotion'
+      using errcode = '22023', column = 'memory_types';
+  end if;
+  if min_importance is not null and not (min_importance >= 0 and min_importance <= 1) then
+    raise exception 'min_importance must be between 0 and 1' using errcode = '22023', column = 'min_importance';
+  end if;
+  if min_similarity is not null and not (min_similarity >= 0 and min_similarity <= 1) then
+    raise exception 'min_similarity must be between 0 and 1' using errcode = '22023', column = 'min_similarity';
+  end if;
+  if created_after is not null and created_before is not null and created_after >= created_before then
+    raise exception 'created_after must be before created_before' using errcode = '22023', column = 'created_after';
+  end if;
+
+  if query is not null then
+    v_lexemes := array(select distinct t.lexeme from unnest(to_tsvector('english', query)) t);
+  end if;
+  if query_embedding is not null then
+    v_floor := coalesce(min_similarity,
+                        (select s.relevance_floor from private.model_settings(search_memories.embedding_model) s));
+  end if;
+  -- Each leg offers more candidates than are returned, so fusion can promote what one leg ranks low.
+  v_pool := greatest(match_count * 4, 40);
+
+  return query
+    with text_hits as (
+      select t.id, t.text_score, t.text_rank, t.qualified
+        from private.text_matches(v_user, v_lexemes, v_pool, memory_types, categories, min_importance,
+               created_after, created_before) t
+       where cardinality(v_lexemes) > 0
+    ),
+    vector_hits as (
+      select v.id, v.similarity as vector_similarity, v.rank as vector_rank
+        from public.match_memories(query_embedding, search_memories.embedding_model, v_pool, memory_types, categories,
+               min_importance, created_after, created_before, v_user) v
+       where query_embedding is not null
+    ),
+    fused as (
+      -- Reciprocal rank fusion (k = 60): rank positions, not raw scores, so the legs need no common scale.
+      select coalesce(t.id, v.id) as id, t.text_rank, t.text_score, v.vector_rank, v.vector_similarity,
+             coalesce(1.0 / (60 + t.text_rank), 0) + coalesce(1.0 / (60 + v.vector_rank), 0) as rrf_score,
+             array_remove(array[case when t.qualified then 'text' end,
+                                case when v.vector_similarity >= v_floor then 'vector' end], null) as matched_by
+        from text_hits t
+        full join vector_hits v on v.id = t.id
+    ),
+    relevant as (select f.* from fused f where cardinality(f.matched_by) > 0),
+    results as (
+      select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
+             m.source_conversation_id, m.created_at, m.updated_at, f.text_rank, f.text_score, f.vector_rank,
+             f.vector_similarity, f.rrf_score::double precision as rrf_score,
+             -- Half-life of 30 days since the memory was last written or merged.
+             power(0.5, extract(epoch from (now() - m.updated_at)) / (30 * 86400))::double precision as recency,
+             f.matched_by
+        from relevant f
+        join private.memories_by_id(v_user, (select array_agg(relevant.id) from relevant)) m on m.id = f.id
+    ),
+    ranked as (
+      select r.id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score, r.metadata,
+             r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
+             r.vector_similarity, r.rrf_score, r.recency,
+             r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score, r.matched_by
+        from results r
+       order by 17 desc, r.id
+       limit match_count
+    ),
+    touched as (
+      insert into public.memory_access as a (memory_id, user_id, last_accessed_at)
+      select ranked.id, v_user, now() from ranked where touch
+      on conflict (memory_id) do update set last_accessed_at = excluded.last_accessed_at, access_count = a.access_count + 1
+    )
+    select * from ranked order by ranked.score desc, ranked.id;
+end
+$$;
+comment on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean, double precision) is
+  'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, '
+  'BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then '
+  'score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is '
+  'returned only when it matches an informative word of the query or its similarity reaches the relevance floor '
+  '(min_similarity, else the model''s in memory_model_settings); matched_by says which. Records the access in '
+  'memory_access unless touch is false.';
+revoke all on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean, double precision) from public, anon;
+grant execute on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean, double precision)
+  to authenticated, service_role;
