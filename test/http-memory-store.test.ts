@@ -118,7 +118,7 @@ describe("memory-store", () => {
     expect(preflight.headers.get("access-control-allow-origin")).toBe("*");
     expect(preflight.headers.get("access-control-allow-headers")).toMatch(/authorization/);
     const put = await call(url, { method: "PUT", token: await api.tokenFor(await api.newUser()), body: { fact: "x" } });
-    expect([put.status, put.headers.get("allow")]).toEqual([405, "OPTIONS, POST, PATCH, DELETE"]);
+    expect([put.status, put.headers.get("allow")]).toEqual([405, "OPTIONS, POST, GET, PATCH, DELETE"]);
   });
 
   it("logged no unexpected error", () => {

@@ -42,5 +42,5 @@ export function memoryMaintenanceHandler(deps: MaintenanceDeps) {
         pruned,
       }, 201);
     },
-  }, deps.log);
+  }, deps.log, "memory-maintenance");
 }

@@ -38,6 +38,7 @@ export function memorySearchHandler(deps: HandlerDeps) {
           min_importance: [body.min_importance, "float8"],
           created_after: [body.created_after, "timestamptz"],
           created_before: [body.created_before, "timestamptz"],
+          min_similarity: [body.min_similarity, "float8"],
           user_id: [as.userId, "uuid"],
         }));
       return json({ results, embedding: embedding ? embedding.model : deps.embedder ? "unavailable" : "disabled" });
@@ -57,5 +58,5 @@ export function memorySearchHandler(deps: HandlerDeps) {
       const last = memories[memories.length - 1];
       return json({ memories, next_cursor: memories.length === pageSize && last ? encodeCursor(last) : null });
     },
-  }, deps.log);
+  }, deps.log, "memory-search");
 }

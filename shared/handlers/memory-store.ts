@@ -1,12 +1,18 @@
-// memory-store: POST stores a memory, PATCH stores a new version of one, DELETE forgets one.
+// memory-store: POST stores a memory, PATCH stores a new version of one, DELETE forgets one, GET ?id= shows
+// everything said about one (versions and sightings), POST /unmerge makes a merged statement a memory again.
+import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
-import { ForgetRequest, StoreRequest, UpdateRequest } from "../schemas/requests.ts";
+import { ForgetRequest, HistoryQuery, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
 import { authenticated, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { byMethod } from "./serve.ts";
 
+/** store_memory's outcome: status created | distinct (a new memory, near others a value sets apart) | duplicate. */
+interface Stored { id: string; status: string; version: number; sighting_id: string | null; related: unknown[] }
 interface Outcome { id: string; status: string; version: number }
+
+const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 export function memoryStoreHandler(deps: HandlerDeps) {
   return byMethod({
@@ -14,7 +20,7 @@ export function memoryStoreHandler(deps: HandlerDeps) {
       const { body, as } = await authenticated(req, deps, StoreRequest);
       const embedding = await embedOrNull(deps.embedder, body.fact, deps.embedTimeoutMs, deps.log);
       const [outcome] = await deps.db.asCaller(as.claims, (db) =>
-        callFunction<Outcome>(db, "store_memory", {
+        callFunction<Stored>(db, "store_memory", {
           fact: [body.fact, "text"],
           memory_type: [body.memory_type, "text"],
           category: [body.category, "text"],
@@ -28,7 +34,25 @@ export function memoryStoreHandler(deps: HandlerDeps) {
           idempotency_key: [body.idempotency_key ?? req.headers.get("idempotency-key") ?? undefined, "text"],
           user_id: [as.userId, "uuid"],
         }));
-      return json({ ...outcome, embedding: embedding ? "stored" : "pending" }, outcome.status === "created" ? 201 : 200);
+      // A new memory is 201, whether or not it has near memories a value sets apart; a merge is 200.
+      return json({ ...outcome, embedding: embedding ? "stored" : "pending" }, outcome.status === "duplicate" ? 200 : 201);
+    },
+
+    async "POST /unmerge"(req) {
+      const { body, as } = await authenticated(req, deps, UnmergeRequest);
+      const [outcome] = await deps.db.asCaller(as.claims, (db) =>
+        callFunction<Outcome>(db, "unmerge_memory", { merged_id: [body.id, "uuid"], user_id: [as.userId, "uuid"] }));
+      return json(outcome);
+    },
+
+    async GET(req) {
+      const { body: query, as } = await authenticated(req, deps, HistoryQuery, queryOf(req));
+      const history = await deps.db.asCaller(as.claims, (db) =>
+        callFunction(db, "memory_history", { memory_id: [query.id, "uuid"] }));
+      if (history.length === 0) {
+        throw new ApiError(404, "not_found", `memory ${query.id} not found`, [{ field: "id", rule: "not_found" }]);
+      }
+      return json({ id: query.id, history });
     },
 
     async PATCH(req) {
@@ -53,11 +77,11 @@ export function memoryStoreHandler(deps: HandlerDeps) {
 
     async DELETE(req) {
       // The id may come as ?id= (no body) or in a JSON body.
-      const input = req.headers.get("content-type") ? undefined : Object.fromEntries(new URL(req.url).searchParams);
+      const input = req.headers.get("content-type") ? undefined : queryOf(req);
       const { body, as } = await authenticated(req, deps, ForgetRequest, input);
       const [outcome] = await deps.db.asCaller(as.claims, (db) =>
         callFunction<Outcome>(db, "forget_memory", { memory_id: [body.id, "uuid"], user_id: [as.userId, "uuid"] }));
       return json(outcome);
     },
-  }, deps.log);
+  }, deps.log, "memory-store");
 }

@@ -38,6 +38,11 @@ export const UpdateRequest = z.strictObject({
 
 export const ForgetRequest = z.strictObject({ id: uuid, ...actingFor });
 
+/** The id of a sighting, or of a memory marked as a duplicate, to make a memory of its own again. */
+export const UnmergeRequest = z.strictObject({ id: uuid, ...actingFor });
+
+export const HistoryQuery = z.strictObject({ id: uuid, ...actingFor });
+
 export const SearchRequest = z.strictObject({
   query: z.string({ error: "must be a string" }),
   match_count: z.int({ error: "must be a whole number" }).optional(),
@@ -46,6 +51,7 @@ export const SearchRequest = z.strictObject({
   min_importance: score.optional(),
   created_after: timestamp.optional(),
   created_before: timestamp.optional(),
+  min_similarity: score.optional(),
   ...actingFor,
 });
 
