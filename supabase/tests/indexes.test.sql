@@ -1,6 +1,6 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(23);
+select plan(26);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
@@ -77,5 +77,12 @@ select tests.uses_index(format($$select id from public.user_memories where user_
   'user_memories_active_bits_idx');
 reset enable_bitmapscan;
 
+-- Sightings: a memory's history, a duplicate's unmerge, and one user's erasure each find theirs by index.
+select tests.uses_index(format($$select id from public.memory_sightings where memory_id = %L$$, (select memory_id from probe)),
+  'memory_sightings_memory_idx');
+select tests.uses_index(format($$select id from public.memory_sightings where merged_memory_id = %L$$, (select memory_id from probe)),
+  'memory_sightings_merged_memory_idx');
+select tests.uses_index(format($$select id from public.memory_sightings where user_id = %L$$, (select user_id from probe)),
+  'memory_sightings_user_idx');
 select * from finish();
 rollback;
