@@ -1,7 +1,9 @@
 // `memory <command> <subcommand> [options]`: one entry for every operator command.
 import { backupCommand } from "./backup.ts";
+import { calibrateCommand } from "./calibrate.ts";
 import { embeddingsCommand } from "./embeddings.ts";
 import { maintenanceCommand } from "./maintenance.ts";
+import { memoriesCommand } from "./memories.ts";
 import { migrateCommand } from "./migrate.ts";
 
 const USAGE = `usage: memory <command> [options]
@@ -15,6 +17,9 @@ commands:
   stats        statistics of one user, or every user's quota use
   jobs         the scheduled maintenance jobs (pg_cron) and their health
   backup       create, list, verify, restore and prune backups
+  history      every version of a memory and every statement merged into it
+  unmerge      make a merged statement an active memory of its own again
+  calibrate    measure an embedding model's duplicate threshold and relevance floor on labelled pairs
 
 Run 'memory <command> --help' for a command's options.`;
 
@@ -27,6 +32,11 @@ export async function main(argv: string[]): Promise<number> {
       return embeddingsCommand(rest);
     case "backup":
       return backupCommand(rest);
+    case "history":
+    case "unmerge":
+      return memoriesCommand(command, rest);
+    case "calibrate":
+      return calibrateCommand(rest);
     case "dedupe":
     case "cleanup":
     case "expire":

@@ -43,7 +43,9 @@ as $$
         'without', 'dont', 'doesnt', 'didnt', 'isnt', 'wasnt', 'arent', 'werent', 'cant', 'wont', 'couldnt',
         'shouldnt', 'wouldnt', 'hasnt', 'havent', 'hadnt', 'aint', 'mustnt', 'neednt',
         -- normalize_fact splits "isn't" into "isn" and "t": the t is the negation, the stem carries nothing.
-        't']) as word, 'negation' as token
+        't',
+        -- "rarely eats meat" is nearer "does not eat meat" than "eats meat".
+        'rarely', 'seldom', 'hardly', 'barely', 'scarcely']) as word, 'negation' as token
       union all
       select n.word, 'number:' || n.value from (values
         ('zero', '0'), ('one', '1'), ('two', '2'), ('three', '3'), ('four', '4'), ('five', '5'), ('six', '6'),
@@ -52,9 +54,12 @@ as $$
         ('eighteen', '18'), ('nineteen', '19'), ('twenty', '20'), ('thirty', '30'), ('forty', '40'), ('fifty', '50'),
         ('sixty', '60'), ('seventy', '70'), ('eighty', '80'), ('ninety', '90'), ('hundred', '100'),
         ('thousand', '1000'), ('million', '1000000'), ('billion', '1000000000'), ('dozen', '12'), ('dozens', '12'),
-        ('first', '1st'), ('second', '2nd'), ('third', '3rd'), ('fourth', '4th'), ('fifth', '5th'), ('sixth', '6th'),
-        ('seventh', '7th'), ('eighth', '8th'), ('ninth', '9th'), ('tenth', '10th'), ('eleventh', '11th'),
-        ('twelfth', '12th'), ('twentieth', '20th'), ('thirtieth', '30th'), ('hundredth', '100th')) as n(word, value)
+        -- Ordinals are their number, as "14th" is 14 and "th".
+        ('first', '1'), ('second', '2'), ('third', '3'), ('fourth', '4'), ('fifth', '5'), ('sixth', '6'),
+        ('seventh', '7'), ('eighth', '8'), ('ninth', '9'), ('tenth', '10'), ('eleventh', '11'), ('twelfth', '12'),
+        ('thirteenth', '13'), ('fourteenth', '14'), ('fifteenth', '15'), ('sixteenth', '16'), ('seventeenth', '17'),
+        ('eighteenth', '18'), ('nineteenth', '19'), ('twentieth', '20'), ('thirtieth', '30'), ('hundredth', '100'),
+        ('primary', '1'), ('secondary', '2'), ('tertiary', '3')) as n(word, value)
       union all
       select d.word, 'date:' || d.value from (values
         ('january', 'january'), ('jan', 'january'), ('february', 'february'), ('feb', 'february'),
@@ -103,9 +108,13 @@ as $$
         ('cents', 'cent'), ('more', 'more'), ('less', 'less'), ('fewer', 'less'), ('most', 'most'),
         ('least', 'least'), ('few', 'few'), ('several', 'several'), ('many', 'many'), ('half', 'half'),
         ('double', 'double'), ('twice', 'twice'), ('once', 'once'), ('thrice', 'thrice'), ('triple', 'triple'),
-        ('quarter', 'quarter'), ('always', 'always'), ('usually', 'usually'), ('often', 'often'),
-        ('sometimes', 'sometimes'), ('occasionally', 'occasionally'), ('rarely', 'rarely'), ('seldom', 'rarely'),
-        ('frequently', 'frequently'), ('hardly', 'hardly')) as u(word, value)
+        ('quarter', 'quarter')) as u(word, value)
+      union all
+      -- How often: a value when both facts say it ("usually" against "sometimes"), a filler when one does.
+      select q.word, 'frequency:' || q.value from (values
+        ('always', 'always'), ('usually', 'usually'), ('normally', 'usually'), ('generally', 'usually'),
+        ('often', 'often'), ('frequently', 'often'), ('regularly', 'often'), ('sometimes', 'sometimes'),
+        ('occasionally', 'sometimes')) as q(word, value)
       union all
       select f.word, 'family:' || f.value from (values
         ('mother', 'mother'), ('mom', 'mother'), ('mum', 'mother'), ('mommy', 'mother'), ('mama', 'mother'),
@@ -135,13 +144,15 @@ grant execute on function private.value_words() to authenticated, service_role;
 
 -- The guard of duplicate detection. Only the words one fact has and the other lacks can make them differ, so
 -- only those are judged (a handful, from the stored word sets), each in its own fact:
--- * digits are number:<digits>; a listed word is its token ("two" and "2" match, "20" and "40" do not);
---   "May" capitalized is the month, "may" the verb;
+-- * digits are number:<digits> (a suffix is judged too: "9am" is 9 and am, "14th" is 14); a listed word is its
+--   token ("two" and "2" match, "20" and "40" do not); "May" capitalized is the month, "may" the verb;
 -- * any other word is a name when it appears capitalized (Ana, ANA) and is no stop word, unless its only
 --   capitalized appearance opens a sentence and it is a listed opener or inflected like a verb; a name on one
 --   side alone differs.
--- Values must match as multisets on both sides. Two checks see past the word sets: the currency, percent and
--- degree signs, and the number of negations ("not X and not Y" against "not X and Y"). The reason names the
+-- Values must match as multisets on both sides; how often ("usually") only counts when both facts say it. The
+-- same digits written apart ("3,000" and "3000") are one number. Three checks see past the differing words: the
+-- currency, percent and degree signs; the number of negations ("not X and not Y" against "not X and Y"); and
+-- what each negation denies ("allergic to cats, not dogs" against "to dogs, not cats"). The reason names the
 -- first class that differs, in the order below (a negation matters most). Procedural on purpose: it runs for
 -- every candidate pair of a deduplication, and loops over a few words with key lookups in the folded
 -- vocabulary cost microseconds where a set-based query cost ~100 (its executor set up per call).
@@ -159,14 +170,19 @@ declare
   v_other text[];
   v_word text;
   v_known text;
-  v_token text;
+  v_suffix text;
   v_stem text[];
+  v_found text[];
+  v_token text;
   v_a text[] := '{}';
   v_b text[] := '{}';
   v_differing text[] := '{}';
   v_at integer;
   v_class text;
-  v_negations integer[] := array[0, 0];
+  v_denied text[];
+  v_denied_a text[];
+  v_written_in_digits text[] := '{}';
+  v_next boolean;
 begin
   if not (a_words operator(pg_catalog.<@) b_words and b_words operator(pg_catalog.<@) a_words) then
     for v_side in 1 .. 2 loop
@@ -176,15 +192,20 @@ begin
       foreach v_word in array v_mine loop
         continue when v_word = any (v_other);
         v_known := v_vocabulary ->> v_word;
-        v_token := null;
+        v_found := '{}';
         if v_word ~ '^[[:digit:]]' then
-          v_token := 'number:' || v_word;
+          v_found := array['number:' || substring(v_word from '^[[:digit:]]+')];
+          v_written_in_digits := v_written_in_digits || v_found[1];
+          v_suffix := v_vocabulary ->> substring(v_word from '^[[:digit:]]+([[:alpha:]]+)$');
+          if v_suffix <> '' then
+            v_found := v_found || v_suffix;
+          end if;
         elsif v_word = 'may' then
           if strpos(v_fact, 'May') > 0 or strpos(v_fact, 'MAY') > 0 then
-            v_token := 'date:may';
+            v_found := array['date:may'];
           end if;
         elsif v_known <> '' then
-          v_token := v_known;
+          v_found := array[v_known];
         -- strpos first: most words never appear capitalized, and need no regular expression.
         elsif strpos(v_fact, initcap(v_word)) > 0 or strpos(v_fact, upper(v_word)) > 0 then
           v_stem := pg_catalog.ts_lexize('english_stem', v_word);
@@ -194,18 +215,27 @@ begin
                   -- ("Employed", "Playing"; the stemmer leaves "Fred" whole).
                   or (v_known is null and not (v_word ~ '(ed|ing)$' and v_stem[1] <> v_word)
                       and v_fact ~ ('(^|[.!?][[:space:]"''(]+)[[:space:]"''(]*(' || initcap(v_word) || '|' || upper(v_word) || ')\M'))) then
-            v_token := 'name:' || v_word;
+            v_found := array['name:' || v_word];
           end if;
         end if;
-        if v_token like 'name:%' then
-          v_differing := v_differing || v_token;
-        elsif v_token is not null and v_side = 1 then
-          v_a := v_a || v_token;
-        elsif v_token is not null then
-          v_b := v_b || v_token;
-        end if;
+        foreach v_token in array v_found loop
+          if v_token like 'name:%' then
+            v_differing := v_differing || v_token;
+          elsif v_side = 1 then
+            v_a := v_a || v_token;
+          else
+            v_b := v_b || v_token;
+          end if;
+        end loop;
       end loop;
     end loop;
+    -- How often counts only when both facts say it.
+    if not exists (select 1 from unnest(v_b) t where t like 'frequency:%') then
+      v_a := array(select t from unnest(v_a) t where t not like 'frequency:%');
+    end if;
+    if not exists (select 1 from unnest(v_a) t where t like 'frequency:%') then
+      v_b := array(select t from unnest(v_b) t where t not like 'frequency:%');
+    end if;
     -- The multiset difference: each token of one side cancels one equal token of the other.
     foreach v_token in array v_a loop
       v_at := array_position(v_b, v_token);
@@ -216,7 +246,12 @@ begin
       end if;
     end loop;
     v_differing := v_differing || v_b;
-    foreach v_class in array array['negation', 'number', 'date', 'amount', 'family', 'name'] loop
+    -- The same digits in the same order, only grouped otherwise ("3,000" and "3000"), are one number.
+    if regexp_replace(a_fact, '[^[:digit:]]', '', 'g') = regexp_replace(b_fact, '[^[:digit:]]', '', 'g')
+       and not exists (select 1 from unnest(v_differing) t where t like 'number:%' and not t = any (v_written_in_digits)) then
+      v_differing := array(select t from unnest(v_differing) t where t not like 'number:%');
+    end if;
+    foreach v_class in array array['negation', 'number', 'date', 'amount', 'frequency', 'family', 'name'] loop
       foreach v_token in array v_differing loop
         if split_part(v_token, ':', 1) = v_class then
           return case v_class
@@ -224,6 +259,7 @@ begin
                    when 'number' then 'number differs'
                    when 'date' then 'date or time differs'
                    when 'amount' then 'amount or unit differs'
+                   when 'frequency' then 'frequency differs'
                    when 'family' then 'family member differs'
                    else 'name differs'
                  end;
@@ -235,17 +271,27 @@ begin
   if regexp_replace(a_fact, '[^$€£¥₹%°]', '', 'g') <> regexp_replace(b_fact, '[^$€£¥₹%°]', '', 'g') then
     return 'amount or unit differs';
   end if;
-  -- The same words can still hold a negation once in one fact and twice in the other.
+  -- The same words can still hold a negation a different number of times, or deny different things: each
+  -- negation is read with the first word after it that is no stop word.
   foreach v_word in array a_words loop
     if v_vocabulary ->> v_word = 'negation' then
       for v_side in 1 .. 2 loop
+        v_next := false;
+        v_denied := '{}';
         foreach v_word in array regexp_split_to_array(lower(case v_side when 1 then a_fact else b_fact end), '[^[:alnum:]]+') loop
           if v_vocabulary ->> v_word = 'negation' then
-            v_negations[v_side] := v_negations[v_side] + 1;
+            v_denied := v_denied || 'not'::text;
+            v_next := true;
+          elsif v_next and v_word <> '' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+            v_denied := v_denied || v_word;
+            v_next := false;
           end if;
         end loop;
+        if v_side = 1 then
+          v_denied_a := array(select t from unnest(v_denied) t order by t);
+        end if;
       end loop;
-      return case when v_negations[1] <> v_negations[2] then 'negation differs' end;
+      return case when v_denied_a <> array(select t from unnest(v_denied) t order by t) then 'negation differs' end;
     end if;
   end loop;
   return null;
@@ -266,7 +312,7 @@ as $$
 $$;
 comment on function public.fact_value_difference(text, text) is
   'Why two facts are distinct facts whatever their similarity (''number differs'', ''negation differs'', '
-  '''date or time differs'', ''amount or unit differs'', ''family member differs'', ''name differs''), or null.';
+  '''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs''), or null.';
 revoke all on function public.fact_value_difference(text, text) from public, anon;
 grant execute on function public.fact_value_difference(text, text) to authenticated, service_role;
 

@@ -1,7 +1,7 @@
 -- The value guard: facts that differ in a value-bearing token are distinct whatever their similarity, one test per
 -- token class; wording that carries no value (case, punctuation, fillers, number words for digits) is not.
 begin;
-select plan(39);
+select plan(40);
 
 select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coalesce(reason, 'same value'), a, b))
   from (values
@@ -34,7 +34,8 @@ select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coal
     ('Pays $20 a month for music', 'Pays €20 a month for music', 'amount or unit differs'),
     ('Drinks two cups of coffee a day', 'Drinks two glasses of coffee a day', 'amount or unit differs'),
     ('Eats more vegetables than before', 'Eats less vegetables than before', 'amount or unit differs'),
-    ('Usually cycles to the office', 'Rarely cycles to the office', 'amount or unit differs'),
+    ('Usually cycles to the office', 'Sometimes cycles to the office', 'frequency differs'),
+    ('Eats meat at the weekend', 'Rarely eats meat at the weekend', 'negation differs'),
     -- family members
     ('His brother lives in Berlin', 'His sister lives in Berlin', 'family member differs'),
     ('Visits grandma every summer', 'Visits grandpa every summer', 'family member differs'),
