@@ -57,7 +57,10 @@ function generate(userId: string, size: number, seed: number) {
     let vector = source.vector;
     if (j % 3 === 0) fact = [...words].reverse().join(", "); // same words, other order
     else if (j % 3 === 1) fact = `${words.join(" ")} indeed`; // one word more: Jaccard 8/9
-    else { fact = `paraphrase ${seed} ${j} ${uuid(random)}`; vector = perturb(source.vector, random, 0.25); } // near vector
+    else { // other words (no number: a number of its own would make it a distinct fact), a near vector
+      fact = `paraphrase ${Array.from({ length: 6 }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ")}`;
+      vector = perturb(source.vector, random, 0.25);
+    }
     const id = uuid(random);
     rows.push(line(id, fact, random(), vector));
     planted.push({ original: source.id, duplicate: id });

@@ -38,32 +38,32 @@ afterAll(async () => {
 
 describe("memory calibrate", () => {
   it("measures the offline embedder on the shipped labelled set: no false merge, no answer to the unanswerable", async () => {
-    await database.sql`update public.memory_model_settings set duplicate_threshold = 0.5, relevance_floor = 0 where embedding_model = 'offline-lexical-384'`;
+    await database.sql`update public.memory_model_settings set duplicate_threshold = 0.5, relevance_floor = 0 where embedding_model = 'offline-lexical-dense-384'`;
     const r = await memory(["--pairs", PAIRS, "--write", "--json"], { EMBEDDINGS_PROVIDER: "offline" });
     expect(r.code, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.model).toBe("offline-lexical-384");
-    expect(out.duplicates.best).toMatchObject({ threshold: 0.93, precision: 1, fp: 0, acceptable: true });
-    expect(out.duplicates.best.recall).toBeGreaterThan(0.8);
-    expect(out.relevance.best).toMatchObject({ threshold: 0.48, acceptable: true });
+    expect(out.model).toBe("offline-lexical-dense-384");
+    expect(out.duplicates.best).toMatchObject({ threshold: 0.95, precision: 1, fp: 0, acceptable: true });
+    expect(out.duplicates.best.recall).toBeGreaterThan(0.75);
+    expect(out.relevance.best).toMatchObject({ threshold: 0.38, acceptable: true });
     // Lower thresholds are listed too, with what they would cost.
     expect(out.duplicates.points.find((p: { threshold: number }) => p.threshold === 0.5).fp).toBeGreaterThan(0);
-    const row = await settings("offline-lexical-384");
-    expect([row.duplicate_threshold, row.relevance_floor]).toEqual([0.93, 0.48]);
-    expect(row.calibration.duplicates).toMatchObject({ pairs: 355, threshold: 0.93, precision: 1 });
-    expect(row.calibration.relevance).toMatchObject({ pairs: 124, threshold: 0.48 });
+    const row = await settings("offline-lexical-dense-384");
+    expect([row.duplicate_threshold, row.relevance_floor]).toEqual([0.95, 0.38]);
+    expect(row.calibration.duplicates).toMatchObject({ pairs: 371, threshold: 0.95, precision: 1 });
+    expect(row.calibration.relevance).toMatchObject({ pairs: 124, threshold: 0.38 });
   });
 
   it("calibrates a model behind an OpenAI-compatible API and creates its row", async () => {
     const r = await memory(["--pairs", PAIRS, "--model", "test-embed-384", "--write"],
       { EMBEDDINGS_PROVIDER: "openai", EMBEDDINGS_BASE_URL: api.baseUrl, EMBEDDINGS_API_KEY: "sk-test", EMBEDDINGS_MODEL: "other" });
     expect(r.code, r.stderr).toBe(0);
-    expect(r.stdout).toMatch(/model test-embed-384: 355 duplicate\/distinct pairs, 124 relevance judgements/);
+    expect(r.stdout).toMatch(/model test-embed-384: 371 duplicate\/distinct pairs, 124 relevance judgements/);
     expect(r.stdout).toMatch(/<- best/);
     expect(api.requests.length).toBeGreaterThan(0);
     expect(api.requests.every((q) => q.model === "test-embed-384" && q.authorization === "Bearer sk-test")).toBe(true);
     // The stand-in answers with the offline vectors: the same measurement, under the model's own name.
-    expect(await settings("test-embed-384")).toMatchObject({ duplicate_threshold: 0.93, relevance_floor: 0.48 });
+    expect(await settings("test-embed-384")).toMatchObject({ duplicate_threshold: 0.95, relevance_floor: 0.38 });
   });
 
   it("keeps the other threshold when the set labels only one kind", async () => {

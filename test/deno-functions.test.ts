@@ -68,7 +68,7 @@ describe("edge functions under Deno", () => {
     expect(stored.status).toBe(201);
     expect(stored.body).toMatchObject({ status: "created", embedding: "stored" });
     const [row] = await database.sql`select fact, embedding_model from public.user_memories where id = ${stored.body.id}`;
-    expect(row).toEqual({ fact: "Learns Portuguese on Tuesdays", embedding_model: "offline-lexical-384" });
+    expect(row).toEqual({ fact: "Learns Portuguese on Tuesdays", embedding_model: "offline-lexical-dense-384" });
 
     const found = await call(search.base, { token, body: { query: "Portuguese" } });
     expect(found.status).toBe(200);

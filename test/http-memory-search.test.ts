@@ -24,7 +24,7 @@ describe("memory-search", () => {
   it("finds by words, with each component of the ranking", async () => {
     const response = await call(`${api.base}/memory-search`, { token, body: { query: "vegetarian food" } });
     expect(response.status).toBe(200);
-    expect(response.body.embedding).toBe("offline-lexical-384");
+    expect(response.body.embedding).toBe("offline-lexical-dense-384");
     const [top] = response.body.results;
     expect(top.fact).toBe("Prefers vegetarian food");
     expect(top.text_rank).toBe(1);

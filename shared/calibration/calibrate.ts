@@ -110,7 +110,10 @@ export async function calibrate(db: SqlExecutor, provider: EmbeddingProvider, se
     duplicates = sweep(set.duplicates.map((p, i) => {
       const { reason, same, jaccard: j } = judged[i];
       const similarity = cosine(vectors.get(p.a)!, vectors.get(p.b)!);
-      return { positive: p.label === "duplicate", predicted: (t: number) => reason === null && (same || j >= jaccard || similarity >= t) };
+      // As private.duplicate_candidates decides: the same text; or no value differing, by words or by cosine; or
+      // only a word put in place of another, when the cosine says they mean the same.
+      return { positive: p.label === "duplicate",
+        predicted: (t: number) => same || (reason === null && (j >= jaccard || similarity >= t)) || (reason === "word differs" && similarity >= t) };
     }), THRESHOLDS.filter((t) => t >= 0.5), { name: "no distinct pair merged", holds: (point) => point.fp === 0 });
   }
   let relevance: Sweep | null = null;

@@ -35,6 +35,8 @@ as $$
       'sometimes', 'always', 'never', 'can', 'could', 'would', 'should', 'will', 'might', 'must', 'favorite',
       'going', 'trying', 'looking', 'thinking', 'working', 'living', 'speaking', 'considering', 'new', 'old',
       'big', 'small', 'good', 'great', 'best', 'first', 'last', 'every', 'each', 'many', 'some', 'several',
+      'indeed', 'quite', 'very', 'pretty', 'truly', 'certainly', 'literally', 'simply', 'though', 'anyway', 'too',
+      'so', 'then', 'lately', 'nowadays', 'said', 'mentioned', 'told', 'says', 'apparently', 'like',
       'isn', 'aren', 'wasn', 'weren', 'don', 'doesn', 'didn', 'hasn', 'haven', 'hadn', 'couldn', 'shouldn',
       'wouldn', 'mustn', 'needn', 'won', 'ain', 'can', 'shan']) as o(word)
     union all
@@ -142,6 +144,54 @@ comment on function private.value_words() is
 revoke all on function private.value_words() from public;
 grant execute on function private.value_words() to authenticated, service_role;
 
+-- Whether a word appears capitalized in a fact (Ana, or ANA) where a name would: inside a sentence, or opening
+-- one when it is no listed opener (may_open) and not inflected like a verb ("Employed", "Playing"; the stemmer
+-- leaves "Fred" whole). String functions, no regular expression built from the word: deduplication asks this
+-- for every name in every candidate pair, and a pattern per word defeated the cache of compiled expressions.
+create or replace function private.capitalized_as_name(fact text, word text, may_open boolean) returns boolean
+language plpgsql
+immutable strict parallel safe
+set search_path = ''
+as $$
+declare
+  v_form text;
+  v_from integer;
+  v_at integer;
+  v_before text;
+  v_stem text[];
+begin
+  foreach v_form in array array[initcap(word), upper(word)] loop
+    v_from := 1;
+    loop
+      v_at := strpos(substr(fact, v_from), v_form);
+      exit when v_at = 0;
+      v_at := v_from + v_at - 1;
+      -- A whole word: no letter or digit right before or after it.
+      if substr(fact, v_at + char_length(v_form), 1) !~ '[[:alnum:]]'
+         and (v_at = 1 or substr(fact, v_at - 1, 1) !~ '[[:alnum:]]') then
+        v_before := rtrim(substr(fact, 1, v_at - 1), ' "''(');
+        if v_before <> '' and right(v_before, 1) !~ '[.!?]' then
+          return true;
+        end if;
+        if may_open then
+          v_stem := pg_catalog.ts_lexize('english_stem', word);
+          if not (word ~ '(ed|ing)$' and v_stem[1] <> word) then
+            return true;
+          end if;
+        end if;
+      end if;
+      v_from := v_at + char_length(v_form);
+    end loop;
+  end loop;
+  return false;
+end
+$$;
+comment on function private.capitalized_as_name(text, text, boolean) is
+  'Whether a word appears capitalized in a fact as a name would: inside a sentence, or opening one when may_open '
+  'and it is not inflected like a verb.';
+revoke all on function private.capitalized_as_name(text, text, boolean) from public;
+grant execute on function private.capitalized_as_name(text, text, boolean) to authenticated, service_role;
+
 -- The guard of duplicate detection. Only the words one fact has and the other lacks can make them differ, so
 -- only those are judged (a handful, from the stored word sets), each in its own fact:
 -- * digits are number:<digits> (a suffix is judged too: "9am" is 9 and am, "14th" is 14); a listed word is its
@@ -149,6 +199,9 @@ grant execute on function private.value_words() to authenticated, service_role;
 -- * any other word is a name when it appears capitalized (Ana, ANA) and is no stop word, unless its only
 --   capitalized appearance opens a sentence and it is a listed opener or inflected like a verb; a name on one
 --   side alone differs.
+-- * when a fact has a word of its own that carries no value and is no stop word or filler (a word put in place
+--   of another, or added), the reason is 'word differs', the one reason an embedding's cosine may overrule: word
+--   Jaccard alone merges only rewordings by order, punctuation, case, fillers and numbers spelled either way.
 -- Values must match as multisets on both sides; how often ("usually") only counts when both facts say it. The
 -- same digits written apart ("3,000" and "3000") are one number. Three checks see past the differing words: the
 -- currency, percent and degree signs; the number of negations ("not X and not Y" against "not X and Y"); and
@@ -171,7 +224,6 @@ declare
   v_word text;
   v_known text;
   v_suffix text;
-  v_stem text[];
   v_found text[];
   v_token text;
   v_a text[] := '{}';
@@ -182,6 +234,8 @@ declare
   v_denied text[];
   v_denied_a text[];
   v_written_in_digits text[] := '{}';
+  -- Whether each side has a word of its own that is no value, no stop word and no filler.
+  v_own_word boolean[] := array[false, false];
   v_next boolean;
 begin
   if not (a_words operator(pg_catalog.<@) b_words and b_words operator(pg_catalog.<@) a_words) then
@@ -206,17 +260,14 @@ begin
           end if;
         elsif v_known <> '' then
           v_found := array[v_known];
-        -- strpos first: most words never appear capitalized, and need no regular expression.
-        elsif strpos(v_fact, initcap(v_word)) > 0 or strpos(v_fact, upper(v_word)) > 0 then
-          v_stem := pg_catalog.ts_lexize('english_stem', v_word);
-          if v_stem <> '{}'
-             and (v_fact ~ ('[^.!?[:space:]"''(][[:space:]"''(]+(' || initcap(v_word) || '|' || upper(v_word) || ')\M')
-                  -- Opening a sentence, a word is a name unless listed as an opener or inflected like a verb
-                  -- ("Employed", "Playing"; the stemmer leaves "Fred" whole).
-                  or (v_known is null and not (v_word ~ '(ed|ing)$' and v_stem[1] <> v_word)
-                      and v_fact ~ ('(^|[.!?][[:space:]"''(]+)[[:space:]"''(]*(' || initcap(v_word) || '|' || upper(v_word) || ')\M'))) then
-            v_found := array['name:' || v_word];
-          end if;
+        -- A name: capitalized somewhere, and no stop word.
+        elsif (strpos(v_fact, initcap(v_word)) > 0 or strpos(v_fact, upper(v_word)) > 0)
+              and private.capitalized_as_name(v_fact, v_word, v_known is null)
+              and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+          v_found := array['name:' || v_word];
+        end if;
+        if cardinality(v_found) = 0 and v_known is null and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+          v_own_word[v_side] := true;
         end if;
         foreach v_token in array v_found loop
           if v_token like 'name:%' then
@@ -251,7 +302,13 @@ begin
        and not exists (select 1 from unnest(v_differing) t where t like 'number:%' and not t = any (v_written_in_digits)) then
       v_differing := array(select t from unnest(v_differing) t where t not like 'number:%');
     end if;
-    foreach v_class in array array['negation', 'number', 'date', 'amount', 'frequency', 'family', 'name'] loop
+    -- A word in place of another ("padel" for "squash", "bus" for "train") or added ("table tennis" for
+    -- "tennis") may change the fact or only its wording ("named" for "called"): words alone cannot tell, so the
+    -- pair stands apart unless its embeddings call it a duplicate (the callers let cosine overrule this reason).
+    if v_own_word[1] or v_own_word[2] then
+      v_differing := v_differing || 'word:'::text;
+    end if;
+    foreach v_class in array array['negation', 'number', 'date', 'amount', 'frequency', 'family', 'name', 'word'] loop
       foreach v_token in array v_differing loop
         if split_part(v_token, ':', 1) = v_class then
           return case v_class
@@ -261,7 +318,8 @@ begin
                    when 'amount' then 'amount or unit differs'
                    when 'frequency' then 'frequency differs'
                    when 'family' then 'family member differs'
-                   else 'name differs'
+                   when 'name' then 'name differs'
+                   else 'word differs'
                  end;
         end if;
       end loop;
@@ -298,8 +356,9 @@ begin
 end
 $$;
 comment on function private.value_difference(text, text[], text, text[]) is
-  'The guard of duplicate detection: why two facts (each with its word set) are distinct whatever their '
-  'similarity, e.g. ''number differs'', or null when no value differs.';
+  'The guard of duplicate detection: why two facts (each with its word set) are distinct whatever their word '
+  'similarity, e.g. ''number differs'', or null when no value differs; ''word differs'' (a word put in place of '
+  'another) yields to a cosine at the model''s threshold.';
 revoke all on function private.value_difference(text, text[], text, text[]) from public;
 grant execute on function private.value_difference(text, text[], text, text[]) to authenticated, service_role;
 
@@ -312,7 +371,8 @@ as $$
 $$;
 comment on function public.fact_value_difference(text, text) is
   'Why two facts are distinct facts whatever their similarity (''number differs'', ''negation differs'', '
-  '''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs''), or null.';
+  '''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', '
+  '''word differs'' when a word stands in place of another), or null.';
 revoke all on function public.fact_value_difference(text, text) from public, anon;
 grant execute on function public.fact_value_difference(text, text) to authenticated, service_role;
 

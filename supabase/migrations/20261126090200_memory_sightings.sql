@@ -272,15 +272,16 @@ drop function private.find_duplicate(uuid, text, extensions.vector, text, double
 drop function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, uuid);
 
 -- Every active memory of the user near a candidate fact: the same text (fact_key), word-set Jaccard at the
--- Jaccard threshold, or cosine at the model's threshold; with its scores and, unless it is the same text, what
--- value makes the two distinct (null: a true duplicate). security definer: under RLS the planner may not use the
+-- Jaccard threshold, or cosine at the model's threshold; with its scores, what value makes the two distinct
+-- unless it is the same text, and whether it is a duplicate: no value differs, or only a word put in place of
+-- another and the embeddings' cosine says they mean the same. security definer: under RLS the planner may not use the
 -- word-set index (fact_words() and @> are not leakproof). It checks its target as RLS would.
 create or replace function private.duplicate_candidates(
   target uuid, fact text, embedding extensions.vector, embedding_model text,
   jaccard_threshold double precision, cosine_threshold double precision, exclude uuid default null
 ) returns table (id uuid, same_text boolean, jaccard double precision, cosine double precision,
                  similarity double precision, importance_score double precision, created_at timestamptz,
-                 value_difference text)
+                 value_difference text, is_duplicate boolean)
 language plpgsql
 stable
 rows 4
@@ -339,17 +340,19 @@ begin
        group by s.id
       having bool_or(s.same) or max(s.jac) >= jaccard_threshold or max(s.cos) >= cosine_threshold
     )
-    select n.id, n.same, n.jac, n.cos,
-           case when n.same then 1.0::double precision else greatest(coalesce(n.jac, 0), coalesce(n.cos, 0)) end,
-           m.importance_score, m.created_at,
-           case when not n.same then private.value_difference(m.fact, m.fact_words, duplicate_candidates.fact, v_words) end
-      from near n
-      join public.user_memories m on m.id = n.id;
+    select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason,
+           j.same or j.reason is null or (j.reason = 'word differs' and coalesce(j.cos >= cosine_threshold, false))
+      from (select n.id, n.same, n.jac, n.cos,
+                   case when n.same then 1.0::double precision else greatest(coalesce(n.jac, 0), coalesce(n.cos, 0)) end as similarity,
+                   m.importance_score, m.created_at,
+                   case when not n.same then private.value_difference(m.fact, m.fact_words, duplicate_candidates.fact, v_words) end as reason
+              from near n
+              join public.user_memories m on m.id = n.id) j;
 end
 $$;
 comment on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) is
   'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its '
-  'threshold), with their scores and the value that makes each distinct (null: a duplicate).';
+  'threshold), with their scores, the value that makes each distinct, and whether it is a duplicate.';
 revoke all on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) from public;
 grant execute on function private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid)
   to authenticated, service_role;
@@ -442,17 +445,19 @@ begin
   v_statement.embedding := store_memory.embedding;
   v_statement.embedding_model := store_memory.embedding_model;
   v_statement.expires_at := store_memory.expires_at;
-  v_statement.created_at := now();
+  -- The newcomer: on a tie of importance the memory already there stays (its id is the one a chatbot holds). Not
+  -- now(): a store that waited on the lock began before the memory it now meets.
+  v_statement.created_at := 'infinity';
 
   -- One pass over the near memories: the duplicate to merge into (the same text first, then the most similar,
   -- then keep order), and those a value sets apart, which the caller hears of as related.
   select * into v_thresholds from private.duplicate_thresholds(store_memory.embedding_model, duplicate_threshold);
   select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'similarity', round(c.similarity::numeric, 4), 'reason', c.value_difference)
-                    order by c.similarity desc, c.id) filter (where c.value_difference is not null), '[]'::jsonb),
+                    order by c.similarity desc, c.id) filter (where not c.is_duplicate), '[]'::jsonb),
          (array_agg(c.id order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
-            filter (where c.value_difference is null))[1],
+            filter (where c.is_duplicate))[1],
          (array_agg(c.similarity order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
-            filter (where c.value_difference is null))[1]
+            filter (where c.is_duplicate))[1]
     into v_related, v_match, v_similarity
     from private.duplicate_candidates(v_user, v_fact, store_memory.embedding, store_memory.embedding_model,
            v_thresholds.jaccard, v_thresholds.cosine) c;
@@ -544,11 +549,11 @@ begin
   end if;
   select * into v_thresholds from private.duplicate_thresholds(find_duplicate_memories.embedding_model, threshold);
   return query
-    select d.id, m.fact, d.jaccard, d.cosine, d.similarity, d.value_difference is null, d.value_difference
+    select d.id, m.fact, d.jaccard, d.cosine, d.similarity, d.is_duplicate, d.value_difference
       from private.duplicate_candidates(v_user, find_duplicate_memories.fact, find_duplicate_memories.embedding,
              find_duplicate_memories.embedding_model, v_thresholds.jaccard, v_thresholds.cosine) d
       join public.user_memories m on m.id = d.id
-     order by d.value_difference is null desc, d.similarity desc, m.importance_score desc, m.id;
+     order by d.is_duplicate desc, d.similarity desc, m.importance_score desc, m.id;
 end
 $$;
 comment on function public.find_duplicate_memories(uuid, text, double precision, extensions.vector, text) is
@@ -625,7 +630,8 @@ drop function private.duplicate_pairs(uuid, double precision);
 
 -- The duplicate pairs among one user's active memories: candidates by prefix and positional filtering of words
 -- (Jaccard) and by LSH bands of the quantized embeddings (cosine, at each model's threshold), verified exactly,
--- then kept only where no value sets the two facts apart and the user has not unmerged them before.
+-- then kept only where no value sets the two facts apart (a word put in place of another only when the cosine
+-- says they mean the same) and the user has not unmerged them before.
 create or replace function private.duplicate_pairs(target uuid, jaccard_threshold double precision,
   cosine_threshold double precision default null)
 returns table (a uuid, b uuid, similarity double precision)
@@ -663,11 +669,11 @@ begin
     -- Each model's cosine threshold, and the Hamming distance it allows: a cosine of t is an angle of acos(t);
     -- about that share of 384 sign bits differ (68 at 0.85, with a standard deviation near 7.5). A quarter more
     -- keeps ~99% of the pairs at exactly t and drops most unrelated ones.
-    models as (
+    models as materialized (
       select x.model, x.threshold, ceil(1.25 * 384 * acos(least(x.threshold, 1)) / pi())::integer as max_hamming
-        from (select distinct mem.model, coalesce(cosine_threshold,
-                (select t.duplicate_threshold from private.model_settings(mem.embedding_model) t)) as threshold
-                from mem where mem.embedding_bits is not null) x
+        from (select m.model, coalesce(cosine_threshold,
+                (select t.duplicate_threshold from private.model_settings(m.embedding_model) t)) as threshold
+                from (select distinct mem.model, mem.embedding_model from mem where mem.embedding_bits is not null) m) x
     ),
     -- Narrow rows from here on: the word sets rejoin only the candidate pairs.
     tok as materialized (select mem.id, mem.size, w from mem, unnest(mem.words) w),
@@ -702,9 +708,15 @@ begin
         from mem join models on models.model = mem.model, generate_series(0, 23) k
        where mem.embedding_bits is not null
     ),
+    -- A band shared by more than 64 memories says nothing about any pair of them (a dense cluster: memories
+    -- written from one template, or short texts of one topic): it is skipped, or its pairs would grow with the
+    -- square of the cluster. Their other bands, and their words, still find their duplicates.
+    informative_bands as (
+      select bands.* from bands join (select b.key from bands b group by b.key having count(*) <= 64) k on k.key = bands.key
+    ),
     near as materialized (
       select distinct x.id as a, y.id as b, x.threshold
-        from bands x join bands y on y.key = x.key and y.id > x.id
+        from informative_bands x join informative_bands y on y.key = x.key and y.id > x.id
        where pg_catalog.bit_count(x.embedding_bits # y.embedding_bits) <= x.max_hamming
     ),
     -- The embeddings of the pairs left, read once through the user's rows (never a scan of the whole table).
@@ -713,31 +725,45 @@ begin
        where e.user_id = target and e.is_active and e.id in (select near.a from near union select near.b from near)
     ),
     scored as (
-      select ws.a, ws.b, ws.sim from word_scores ws where ws.sim >= jaccard_threshold
+      select ws.a, ws.b, ws.sim, false as by_vector from word_scores ws where ws.sim >= jaccard_threshold
       union all
-      select v.a, v.b, v.sim
+      select v.a, v.b, v.sim, true
         from (select near.a, near.b, near.threshold, 1 - (ea.embedding operator(extensions.<=>) eb.embedding) as sim
                 from near join embeddings ea on ea.id = near.a join embeddings eb on eb.id = near.b) v
        where v.sim >= v.threshold
     ),
-    candidates as (select s.a, s.b, max(s.sim) as sim from scored s group by s.a, s.b),
+    candidates as (
+      select s.a, s.b, max(s.sim) as sim, max(s.sim) filter (where s.by_vector) as cos from scored s group by s.a, s.b
+    ),
     -- The texts of the candidates only, for the value guard.
     texts as (
-      select e.id, e.fact, e.fact_words from public.user_memories e
+      select e.id, e.fact, e.fact_words, e.embedding_model from public.user_memories e
        where e.user_id = target and e.is_active
          and e.id in (select c.a from candidates c union select c.b from candidates c)
     ),
     unmerged as (
       select s.memory_id as keeper, s.unmerged_memory_id as other from public.memory_sightings s
        where s.user_id = target and s.unmerged_memory_id is not null
+    ),
+    -- Materialized: the guard runs once per pair (inlined, the filter below called it twice).
+    judged as materialized (
+      select c.a, c.b, c.sim, c.cos, ta.embedding_model as model_a, tb.embedding_model as model_b,
+             private.value_difference(ta.fact, ta.fact_words, tb.fact, tb.fact_words) as reason
+        from candidates c
+        join texts ta on ta.id = c.a
+        join texts tb on tb.id = c.b
+       where not exists (select 1 from unmerged u
+                          where (u.keeper = c.a and u.other = c.b) or (u.keeper = c.b and u.other = c.a))
     )
-    select c.a, c.b, c.sim
-      from candidates c
-      join texts ta on ta.id = c.a
-      join texts tb on tb.id = c.b
-     where private.value_difference(ta.fact, ta.fact_words, tb.fact, tb.fact_words) is null
-       and not exists (select 1 from unmerged u
-                        where (u.keeper = c.a and u.other = c.b) or (u.keeper = c.b and u.other = c.a));
+    select j.a, j.b, j.sim
+      from judged j
+     where j.reason is null
+        -- A word put in place of another: a duplicate only if the embeddings (of one model) say so.
+        or (j.reason = 'word differs' and j.model_a = j.model_b
+            and coalesce(j.cos, (select 1 - (ea.embedding operator(extensions.<=>) eb.embedding)
+                                   from public.user_memories ea, public.user_memories eb
+                                  where ea.id = j.a and eb.id = j.b))
+                >= coalesce(cosine_threshold, (select t.duplicate_threshold from private.model_settings(j.model_a) t)));
 end
 $$;
 comment on function private.duplicate_pairs(uuid, double precision, double precision) is
@@ -763,10 +789,18 @@ declare
   v_dups uuid[] := '{}';
   v_keepers uuid[] := '{}';
   v_similarities double precision[] := '{}';
+  v_pair_a uuid[];
+  v_pair_b uuid[];
+  v_pair_similarity double precision[];
 begin
   if not (v_jaccard > 0 and v_jaccard <= 1) then
     raise exception 'threshold must be above 0 and at most 1' using errcode = '22023', column = 'threshold';
   end if;
+  -- The pairs are found before the user's lock is taken: that is the long part, and the user's stores go on
+  -- meanwhile. Under the lock, a pair counts only if both memories are still active and were not unmerged since.
+  select coalesce(array_agg(p.a), '{}'), coalesce(array_agg(p.b), '{}'), coalesce(array_agg(p.similarity), '{}')
+    into v_pair_a, v_pair_b, v_pair_similarity
+    from private.duplicate_pairs(v_user, v_jaccard, threshold) p;
   perform private.lock_user_memories(v_user);
 
   -- Decide first, in keep order: a memory not yet taken stays and absorbs its duplicates that no earlier keeper
@@ -774,7 +808,12 @@ begin
   -- stays linear in the number of pairs.
   v_found := 0;
   for v_node in
-    with pairs as (select * from private.duplicate_pairs(v_user, v_jaccard, threshold)),
+    with pairs as (
+      select x.a, x.b, x.similarity from unnest(v_pair_a, v_pair_b, v_pair_similarity) as x(a, b, similarity)
+       where (select count(*) from public.user_memories m where m.id in (x.a, x.b) and m.user_id = v_user and m.is_active) = 2
+         and not exists (select 1 from public.memory_sightings s
+                          where s.user_id = v_user and s.memory_id in (x.a, x.b) and s.unmerged_memory_id in (x.a, x.b))
+    ),
     edges as (select p.a as id, p.b as partner, p.similarity from pairs p union all select p.b, p.a, p.similarity from pairs p),
     ranked as (
       select n.id, (row_number() over (order by private.keep_order(m.importance_score, m.created_at), n.id))::integer as r

@@ -45,7 +45,7 @@ select is((select count(*)::int from public.user_memories where user_id = tests.
 
 -- a lower threshold finds looser pairs
 insert into public.user_memories (user_id, fact, memory_type, importance_score) values
-  (tests.user_id('ben@example.com'), 'Prefers vegetarian food at home with friends', 'preference', 0.1);
+  (tests.user_id('ben@example.com'), 'Prefers vegetarian food at home, really honestly', 'preference', 0.1);
 select tests.authenticate_as('ben@example.com');
 select results_eq($$select * from public.deduplicate_memories()$$, $$values (0::bigint, 0::bigint)$$, 'Jaccard 5/7 is not a duplicate at 0.85');
 select results_eq($$select * from public.deduplicate_memories(threshold => 0.7)$$, $$values (1::bigint, 1::bigint)$$, 'but is at 0.7');

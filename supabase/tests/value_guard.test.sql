@@ -1,7 +1,8 @@
 -- The value guard: facts that differ in a value-bearing token are distinct whatever their similarity, one test per
--- token class; wording that carries no value (case, punctuation, fillers, number words for digits) is not.
+-- token class; wording that carries no value (case, punctuation, fillers, number words for digits) is not, and
+-- a word put in place of another is 'word differs', which only an embedding's cosine may overrule.
 begin;
-select plan(40);
+select plan(42);
 
 select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coalesce(reason, 'same value'), a, b))
   from (values
@@ -45,8 +46,11 @@ select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coal
     ('Isn''t a fan of horror films', 'Is not a fan of horror films', null),
     ('Really loves jazz music', 'Loves jazz music', null),
     ('My sister is called Ana and she lives in Porto', 'My sister is called Ana and she lives in Porto now', null),
-    ('Employed at a hospital as a nurse', 'Works at a hospital as a nurse', null),
-    ('I may visit Rome', 'I might visit Rome', null),
+    -- a word in place of another, or added: not a value, but words alone cannot merge them (an embedding may)
+    ('Employed at a hospital as a nurse', 'Works at a hospital as a nurse', 'word differs'),
+    ('I may visit Rome', 'I might visit Rome', 'word differs'),
+    ('Plays tennis with Ana on Mondays', 'Plays table tennis with Ana on Mondays', 'word differs'),
+    ('Takes the 8:15 train to the office', 'Takes the 8:15 bus to the office', 'word differs'),
     ('The user likes green tea', 'User likes green tea', null)
   ) v(a, b, reason);
 

@@ -7,4 +7,5 @@ alter index public.user_memories_active_fact_key_v1 rename to user_memories_acti
 drop function public.fact_key(text);
 drop function public.fact_value_difference(text, text);
 drop function private.value_difference(text, text[], text, text[]);
+drop function private.capitalized_as_name(text, text, boolean);
 drop function private.value_words();

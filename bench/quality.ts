@@ -1,0 +1,316 @@
+// npm run bench:quality — what a chatbot gets back: duplicates and distinct facts, empty answers to questions with
+// no answer, and the recall of cited memories, on three sets: the labelled chat-memory pairs
+// (bench/data/labelled-pairs.jsonl), a multi-session conversation set (bench/lib/conversations.ts), and generated
+// facts at 10,000 memories per user. Baselines in the same run: the rule and search this project had before
+// (word Jaccard or cosine >= 0.85 with no value guard; websearch_to_tsquery AND text leg fused with the top-k
+// vector leg, no relevance floor) and a plain BM25 over the same memories.
+import { readFile } from "node:fs/promises";
+import { pipeline } from "node:stream/promises";
+import { Readable } from "node:stream";
+import postgres from "postgres";
+import { parseLabelledSet, cosine } from "../shared/calibration/calibrate.ts";
+import { lexicalEmbedding, OfflineEmbedder } from "../shared/embeddings/offline.ts";
+import { postgresExecutor } from "../shared/db/executor.ts";
+import { readMigrations } from "../shared/migrations/files.ts";
+import { migrateUp } from "../shared/migrations/apply.ts";
+import { bootstrap, MIGRATIONS_DIR, recreateDatabase, ROOT, startStack, urlFor } from "../scripts/db/local-stack.ts";
+import { CONVERSATIONS } from "./lib/conversations.ts";
+import { machine } from "./lib/machine.ts";
+import { Bm25, mean, ndcgAt, precisionAt, recallAt, type Judged } from "./lib/retrieval.ts";
+import { writeSection } from "./lib/report.ts";
+import { UNANSWERABLE, valuedFacts } from "./lib/valued-facts.ts";
+
+const DB = "memory_bench_quality";
+const MODEL = new OfflineEmbedder().model;
+const PER_USER = Number(process.env.BENCH_QUALITY_PER_USER ?? 10_000);
+const PLANTED = Math.round(PER_USER * 0.05);
+const OLD_THRESHOLD = 0.85;
+
+type Sql = postgres.Sql;
+const vector = (text: string) => `[${lexicalEmbedding(text).join(",")}]`;
+
+async function newUsers(sql: Sql, n: number): Promise<string[]> {
+  const rows = await sql`insert into auth.users (id) select gen_random_uuid() from generate_series(1, ${n}) returning id`;
+  await sql`insert into public.memory_user_stats (user_id, quota_limit) select id, 1000000 from unnest(${rows.map((r) => r.id)}::uuid[]) id`;
+  return rows.map((r) => r.id as string);
+}
+
+/** store_memory as the product runs it; embedded with the offline model, or without an embedding ("none"). */
+async function store(sql: Sql, user: string, fact: string, embedded: boolean): Promise<{ id: string; status: string }> {
+  const [row] = embedded
+    ? await sql`select id, status from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL})`
+    : await sql`select id, status from public.store_memory(${fact}, user_id => ${user})`;
+  return row as { id: string; status: string };
+}
+
+async function search(sql: Sql, user: string, query: string, embedded: boolean): Promise<string[]> {
+  const rows = embedded
+    ? await sql`select id from public.search_memories(${query}, ${vector(query)}::extensions.vector, ${MODEL}, 10, user_id => ${user}, touch => false)`
+    : await sql`select id from public.search_memories(${query}, user_id => ${user}, touch => false)`;
+  return rows.map((r) => r.id as string);
+}
+
+/** The search of 20261125120400: websearch_to_tsquery (every word) fused with the nearest 40 by RRF, no floor. */
+async function previousSearch(sql: Sql, user: string, query: string): Promise<string[]> {
+  const rows = await sql`
+    with q as (select websearch_to_tsquery('english', ${query}) as tsq),
+    text_hits as (
+      select m.id, row_number() over (order by ts_rank_cd(m.fts, q.tsq) desc, m.id) as r
+        from public.user_memories m, q where m.user_id = ${user} and m.is_active and m.fts @@ q.tsq
+       order by ts_rank_cd(m.fts, q.tsq) desc, m.id limit 40),
+    vector_hits as (
+      select m.id, row_number() over (order by m.embedding <=> ${vector(query)}::extensions.vector, m.id) as r
+        from public.user_memories m where m.user_id = ${user} and m.is_active and m.embedding_model = ${MODEL}
+       order by m.embedding <=> ${vector(query)}::extensions.vector, m.id limit 40),
+    fused as (
+      select coalesce(t.id, v.id) as id, coalesce(1.0 / (60 + t.r), 0) + coalesce(1.0 / (60 + v.r), 0) as rrf
+        from text_hits t full join vector_hits v on v.id = t.id)
+    select f.id from fused f join public.user_memories m on m.id = f.id
+     order by f.rrf * (0.5 + 0.5 * m.importance_score) * (0.75 + 0.25 * power(0.5, extract(epoch from now() - m.updated_at) / (30 * 86400))) desc, f.id
+     limit 10`;
+  return rows.map((r) => r.id as string);
+}
+
+interface Retrieval { recall10: number; precision5: number; ndcg10: number; empty: number }
+interface Searcher { name: string; run: (query: string) => Promise<string[]> }
+
+async function evaluate(searchers: Searcher[], answerable: { query: string; relevant: Set<string> }[], unanswerable: string[]) {
+  const out: Record<string, Retrieval> = {};
+  for (const s of searchers) {
+    const judged: Judged[] = [];
+    for (const q of answerable) judged.push({ ranked: await s.run(q.query), relevant: q.relevant });
+    let empty = 0;
+    for (const q of unanswerable) if ((await s.run(q)).length === 0) empty++;
+    out[s.name] = {
+      recall10: mean(judged.map((j) => recallAt(10, j))), precision5: mean(judged.map((j) => precisionAt(5, j))),
+      ndcg10: mean(judged.map((j) => ndcgAt(10, j))), empty: unanswerable.length ? empty / unanswerable.length : NaN,
+    };
+  }
+  return out;
+}
+
+interface Duplicates { precision: number; recall: number; falseMerges: number; distinctPairs: number; duplicatePairs: number }
+
+function score(decisions: { duplicate: boolean; merged: boolean }[]): Duplicates {
+  const tp = decisions.filter((d) => d.duplicate && d.merged).length;
+  const fp = decisions.filter((d) => !d.duplicate && d.merged).length;
+  const positives = decisions.filter((d) => d.duplicate).length;
+  return { precision: tp + fp ? tp / (tp + fp) : 1, recall: positives ? tp / positives : 1, falseMerges: fp,
+    distinctPairs: decisions.length - positives, duplicatePairs: positives };
+}
+
+/** The rule before this change, for pairs: the same normalized text, word Jaccard or cosine at 0.85, nothing else. */
+async function previousRule(sql: Sql, pairs: { a: string; b: string }[]): Promise<boolean[]> {
+  const rows = await sql`select public.normalize_fact(p.a) = public.normalize_fact(p.b) as same,
+      public.jaccard(public.fact_words(p.a), public.fact_words(p.b)) as jaccard
+    from unnest(${pairs.map((p) => p.a)}::text[], ${pairs.map((p) => p.b)}::text[]) with ordinality as p(a, b, n) order by p.n`;
+  return pairs.map((p, i) => rows[i].same || rows[i].jaccard >= OLD_THRESHOLD || cosine(lexicalEmbedding(p.a), lexicalEmbedding(p.b)) >= OLD_THRESHOLD);
+}
+
+async function labelledDuplicates(sql: Sql) {
+  const set = parseLabelledSet(await readFile(`${ROOT}bench/data/labelled-pairs.jsonl`, "utf8"));
+  const result: Record<string, Duplicates> = {};
+  for (const embedded of [true, false]) {
+    const users = await newUsers(sql, set.duplicates.length);
+    const decisions = [];
+    for (const [i, p] of set.duplicates.entries()) {
+      await store(sql, users[i], p.a, embedded);
+      const b = await store(sql, users[i], p.b, embedded);
+      decisions.push({ duplicate: p.label === "duplicate", merged: b.status === "duplicate" });
+    }
+    result[embedded ? "store_memory, offline embedder" : "store_memory, no embedder"] = score(decisions);
+  }
+  const previous = await previousRule(sql, set.duplicates);
+  result["previous rule (Jaccard or cosine >= 0.85)"] = score(set.duplicates.map((p, i) => ({ duplicate: p.label === "duplicate", merged: previous[i] })));
+  return { set, result };
+}
+
+async function labelledSearch(sql: Sql, set: Awaited<ReturnType<typeof labelledDuplicates>>["set"]) {
+  const memories = [...new Set(set.judgements.map((j) => j.memory))];
+  const [withVectors, withoutVectors] = await newUsers(sql, 2);
+  const ids = new Map<string, string>();
+  const idsNone = new Map<string, string>();
+  for (const m of memories) {
+    ids.set(m, (await store(sql, withVectors, m, true)).id);
+    idsNone.set(m, (await store(sql, withoutVectors, m, false)).id);
+  }
+  const queries = [...new Set(set.judgements.map((j) => j.query))];
+  const relevantOf = (q: string, map: Map<string, string>) =>
+    new Set(set.judgements.filter((j) => j.query === q && j.label === "relevant").map((j) => map.get(j.memory)!));
+  const answerable = queries.filter((q) => relevantOf(q, ids).size > 0);
+  const unanswerable = queries.filter((q) => relevantOf(q, ids).size === 0);
+  const bm25 = new Bm25(memories.map((m) => ({ id: ids.get(m)!, text: m })));
+  const main = await evaluate([
+    { name: "search_memories, offline embedder", run: (q) => search(sql, withVectors, q, true) },
+    { name: "previous search (RRF top-k), offline embedder", run: (q) => previousSearch(sql, withVectors, q) },
+    { name: "plain BM25", run: async (q) => bm25.search(q, 10) },
+  ], answerable.map((query) => ({ query, relevant: relevantOf(query, ids) })), unanswerable);
+  const none = await evaluate([{ name: "search_memories, no embedder", run: (q) => search(sql, withoutVectors, q, false) }],
+    answerable.map((query) => ({ query, relevant: relevantOf(query, idsNone) })), unanswerable);
+  return { retrieval: { ...main, ...none }, memories: memories.length, answerable: answerable.length, unanswerable: unanswerable.length };
+}
+
+async function conversationSearch(sql: Sql) {
+  const out: Record<string, Retrieval[]> = {};
+  let turns = 0, questions = 0, unanswerable = 0;
+  for (const conversation of CONVERSATIONS) {
+    const [withVectors, withoutVectors] = await newUsers(sql, 2);
+    const ids: string[] = [];
+    const idsNone: string[] = [];
+    for (const turn of conversation.turns) {
+      ids.push((await store(sql, withVectors, turn.text, true)).id);
+      idsNone.push((await store(sql, withoutVectors, turn.text, false)).id);
+    }
+    const bm25 = new Bm25(conversation.turns.map((t, i) => ({ id: ids[i], text: t.text })));
+    const cited = (map: string[]) => conversation.questions.map((q) => ({ query: q.question, relevant: new Set(q.cites.map((c) => map[c])) }));
+    const main = await evaluate([
+      { name: "search_memories, offline embedder", run: (q) => search(sql, withVectors, q, true) },
+      { name: "previous search (RRF top-k), offline embedder", run: (q) => previousSearch(sql, withVectors, q) },
+      { name: "plain BM25", run: async (q) => bm25.search(q, 10) },
+    ], cited(ids), conversation.unanswerable);
+    const none = await evaluate([{ name: "search_memories, no embedder", run: (q) => search(sql, withoutVectors, q, false) }],
+      cited(idsNone), conversation.unanswerable);
+    for (const [name, r] of Object.entries({ ...main, ...none })) (out[name] ??= []).push(r);
+    turns += conversation.turns.length;
+    questions += conversation.questions.length;
+    unanswerable += conversation.unanswerable.length;
+  }
+  // Averaged over questions: every conversation has as many.
+  const retrieval = Object.fromEntries(Object.entries(out).map(([name, rs]) => [name, {
+    recall10: mean(rs.map((r) => r.recall10)), precision5: mean(rs.map((r) => r.precision5)), ndcg10: mean(rs.map((r) => r.ndcg10)),
+    empty: mean(rs.map((r) => r.empty)),
+  }]));
+  return { retrieval, turns, questions, unanswerable };
+}
+
+async function bulkInsert(sql: Sql, user: string, facts: string[]): Promise<string[]> {
+  const ids = facts.map(() => crypto.randomUUID());
+  const copy = await sql`copy public.user_memories (id, user_id, fact, memory_type, importance_score, embedding, embedding_model) from stdin`.writable();
+  await pipeline(Readable.from(facts.map((f, i) => `${ids[i]}\t${user}\t${f.replace(/[\t\n\\]/g, " ")}\tfact\t0.5\t${vector(f)}\t${MODEL}\n`)), copy);
+  return ids;
+}
+
+async function generatedData(sql: Sql) {
+  const set = valuedFacts(PER_USER, PLANTED, 2026);
+  const facts = [...set.base.map((b) => b.fact), ...set.duplicates.map(([, f]) => f), ...set.distinct.map(([, f]) => f)];
+  // Which base record each memory states: a merge of two memories is right only when it is the same record.
+  const record = [...set.base.map((_, i) => i), ...set.duplicates.map(([i]) => i), ...set.distinct.map((_, j) => -1 - j)];
+  const [dedupUser, searchUser] = await newUsers(sql, 2);
+  const ids = await bulkInsert(sql, dedupUser, facts);
+  const searchIds = await bulkInsert(sql, searchUser, facts);
+  await sql`vacuum analyze public.user_memories`;
+  const started = performance.now();
+  await sql`select * from public.deduplicate_memories(${dedupUser})`;
+  const dedupMs = performance.now() - started;
+  const recordOf = new Map(ids.map((id, i) => [id, record[i]]));
+  const merged = await sql`select id, duplicate_of from public.user_memories where user_id = ${dedupUser} and duplicate_of is not null`;
+  const trueMerges = merged.filter((m) => recordOf.get(m.id) === recordOf.get(m.duplicate_of)).length;
+  const inactive = new Set(merged.map((m) => m.id as string));
+  const baseIndex = set.base.length;
+  const dupMerged = set.duplicates.filter((_, j) => inactive.has(ids[baseIndex + j]) || inactive.has(ids[set.duplicates[j][0]])).length;
+  const distinctStart = baseIndex + set.duplicates.length;
+  const distinctMerged = set.distinct.filter(([i], j) => inactive.has(ids[distinctStart + j]) || inactive.has(ids[i])).length;
+  const planted = [...set.duplicates.map(([i, f]) => ({ a: set.base[i].fact, b: f, duplicate: true })),
+    ...set.distinct.map(([i, f]) => ({ a: set.base[i].fact, b: f, duplicate: false }))];
+  const previous = await previousRule(sql, planted);
+  const dedup = {
+    "deduplicate_memories": { precision: merged.length ? trueMerges / merged.length : 1, recall: dupMerged / set.duplicates.length,
+      falseMerges: merged.length - trueMerges, distinctPairs: set.distinct.length, duplicatePairs: set.duplicates.length, plantedDistinctMerged: distinctMerged },
+    "previous rule (Jaccard or cosine >= 0.85), planted pairs": { ...score(planted.map((p, i) => ({ duplicate: p.duplicate, merged: previous[i] }))) },
+  };
+  // Search: a question for each of 200 base facts (what it cites), and 20 about nothing stored.
+  // Every 43rd fact: 43 is prime to the 6 templates, so the questions cover all of them.
+  const asked = Array.from({ length: 200 }, (_, k) => (k * 43) % set.base.length);
+  const bm25 = new Bm25(facts.map((f, i) => ({ id: searchIds[i], text: f })));
+  const answerable = asked.map((i) => ({ query: set.base[i].question, relevant: new Set([searchIds[i]]) }));
+  const retrieval = await evaluate([
+    { name: "search_memories, offline embedder", run: (q) => search(sql, searchUser, q, true) },
+    { name: "search_memories, no embedder", run: (q) => search(sql, searchUser, q, false) },
+    { name: "previous search (RRF top-k), offline embedder", run: (q) => previousSearch(sql, searchUser, q) },
+    { name: "plain BM25", run: async (q) => bm25.search(q, 10) },
+  ], answerable, UNANSWERABLE);
+  return { dedup, dedupMs, retrieval, size: facts.length };
+}
+
+const pct = (x: number) => (Number.isNaN(x) ? "" : `${(100 * x).toFixed(1)}%`);
+const f3 = (x: number) => x.toFixed(3);
+
+function retrievalTable(r: Record<string, Retrieval>, withEmpty: boolean): string {
+  return [`| search | recall@10 | precision@5 | nDCG@10 |${withEmpty ? " no-answer questions answered with nothing |" : ""}`,
+    `| --- | --- | --- | --- |${withEmpty ? " --- |" : ""}`,
+    ...Object.entries(r).map(([name, x]) => `| ${name} | ${pct(x.recall10)} | ${f3(x.precision5)} | ${f3(x.ndcg10)} |${withEmpty ? ` ${pct(x.empty)} |` : ""}`)].join("\n");
+}
+
+function duplicateTable(r: Record<string, Duplicates>): string {
+  return ["| rule | precision | recall | false merges (of distinct pairs) |", "| --- | --- | --- | --- |",
+    ...Object.entries(r).map(([name, x]) => `| ${name} | ${f3(x.precision)} | ${f3(x.recall)} | ${x.falseMerges} of ${x.distinctPairs} |`)].join("\n");
+}
+
+async function main() {
+  await startStack();
+  await recreateDatabase(DB);
+  await bootstrap(DB, { testHelpers: false });
+  const sql = postgres(urlFor(DB), { max: 1, onnotice: () => {} });
+  try {
+    await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
+    const [{ version }] = await sql`select version()`;
+    const [offline] = await sql`select duplicate_threshold, relevance_floor from public.memory_model_settings where embedding_model = ${MODEL}`;
+    console.log("labelled pairs ...");
+    const labelled = await labelledDuplicates(sql);
+    const labelledRetrieval = await labelledSearch(sql, labelled.set);
+    console.log("conversations ...");
+    const conversations = await conversationSearch(sql);
+    console.log(`generated data, ${PER_USER} memories per user ...`);
+    const generated = await generatedData(sql);
+
+    const report = `## bench:quality — duplicates, empty answers and recall
+
+Machine: ${machine()}; ${String(version).split(",")[0]}. Run: ${new Date().toISOString()}.
+Embeddings: the offline lexical embedder (${MODEL}: duplicate threshold ${offline.duplicate_threshold}, relevance floor
+${offline.relevance_floor}, from \`memory calibrate\`), or none. Baselines, same run: the rule and search before 20261126090000
+(Jaccard or cosine >= 0.85, no value guard; websearch_to_tsquery's AND fused with the nearest 40 by RRF, no floor) and
+a plain BM25 (whole words, English stop words dropped, k1 1.2, b 0.75) over the same memories.
+
+### Labelled chat-memory pairs (bench/data/labelled-pairs.jsonl)
+
+${labelled.set.duplicates.length} pairs (${labelled.set.duplicates.filter((p) => p.label === "duplicate").length} duplicates: paraphrase, reordering,
+punctuation, casing, spelling, filler words; ${labelled.set.duplicates.filter((p) => p.label === "distinct").length} distinct: numbers, dates, names,
+negations, family members, places, amounts), each stored as two store_memory calls of a fresh user.
+
+${duplicateTable(labelled.result)}
+
+${labelledRetrieval.answerable} questions over ${labelledRetrieval.memories} memories, and ${labelledRetrieval.unanswerable} questions none of them answers:
+
+${retrievalTable(labelledRetrieval.retrieval, true)}
+
+### Multi-session conversations (bench/lib/conversations.ts)
+
+${CONVERSATIONS.length} conversations, ${conversations.turns} turns (each stored by store_memory as a memory of its user), ${conversations.questions}
+questions, each citing the turn that answers it, and ${conversations.unanswerable} questions about the user that nothing in their conversation
+answers. Recall@10: a cited turn among the first 10 results.
+
+${retrievalTable(conversations.retrieval, true)}
+
+### Generated facts, ${generated.size.toLocaleString("en")} memories per user
+
+Facts with names, places, numbers, days and months; ${PLANTED} planted rewordings (one filler word more) and ${PLANTED} planted
+variants differing in one value. deduplicate_memories on one user (${generated.dedupMs.toFixed(0)} ms); its precision counts every
+merge it made, its false merges every merge of two different facts.
+
+${duplicateTable(generated.dedup)}
+
+200 questions, each about one fact, and ${UNANSWERABLE.length} questions about nothing stored:
+
+${retrievalTable(generated.retrieval, true)}
+`;
+    console.log(report);
+    await writeSection("quality", report);
+  } finally {
+    await sql.end();
+  }
+}
+
+main().catch((error) => {
+  console.error(error);
+  process.exit(1);
+});
