@@ -39,6 +39,8 @@ async function fill(user: string, n: number) {
   const [first] = await sql`select id from public.user_memories where user_id = ${user} and is_active order by created_at limit 1`;
   await sql`select * from public.update_memory(${first.id}, fact => 'a newer version of the first fact', user_id => ${user})`;
   await sql`select * from public.store_memory('FACT 1 about chess for ' || ${user.slice(0, 8)}, importance_score => 1, user_id => ${user})`;
+  // Merged statements are kept as sightings, and backed up with everything else.
+  await sql`select * from public.store_memory('fact 2 about Lisbon for ' || ${user.slice(0, 8)} || '!', importance_score => 0, user_id => ${user})`;
   await sql`insert into public.user_memories (user_id, fact, memory_type, created_at, expires_at) values
     (${user}, 'an expired memory', 'event', now() - interval '3 days', now() - interval '1 day')`;
   await sql`select * from public.search_memories('tea', user_id => ${user})`;
@@ -73,6 +75,8 @@ describe("backups", () => {
     expect(Object.keys(full.tables)).toEqual(TABLES.map((t) => t.name));
     const [{ n }] = await database.sql`select count(*)::int as n from public.user_memories`;
     expect(full.tables.user_memories.rows).toBe(n);
+    // Each user has a store that merged (a sighting) and one that absorbed the older memory (another).
+    expect(full.tables.memory_sightings.rows).toBe(2 * users.length);
     expect(Object.keys(full.users).sort()).toEqual([...users].sort());
     expect(full.tables.user_memories.columns).not.toContain("fts");
     expect((await verifyBackup(store, full.id)).ok).toBe(true);

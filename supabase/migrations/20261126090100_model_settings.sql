@@ -70,18 +70,23 @@ create trigger memory_model_settings_keep_default
   before update or delete on public.memory_model_settings
   for each row execute function private.memory_model_settings_keep_default();
 
--- The thresholds for a model: its own row, else '*'.
+-- The thresholds for a model: its own row, else '*'. PL/pgSQL: its plan is cached per session, where a SQL
+-- function with its own search_path is planned again at every call (every store and search asks this).
 create or replace function private.model_settings(embedding_model text)
 returns table (duplicate_threshold double precision, relevance_floor double precision)
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select s.duplicate_threshold, s.relevance_floor
-    from public.memory_model_settings s
-   where s.embedding_model in (model_settings.embedding_model, '*')
-   order by s.embedding_model = '*'
-   limit 1
+#variable_conflict use_column
+begin
+  return query
+    select s.duplicate_threshold, s.relevance_floor
+      from public.memory_model_settings s
+     where s.embedding_model in (model_settings.embedding_model, '*')
+     order by s.embedding_model = '*'
+     limit 1;
+end
 $$;
 comment on function private.model_settings(text) is
   'The duplicate threshold (cosine) and relevance floor of an embedding model: its row, else the ''*'' row.';

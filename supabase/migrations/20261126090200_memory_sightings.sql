@@ -361,12 +361,15 @@ grant execute on function private.duplicate_candidates(uuid, text, extensions.ve
 -- cosine from the model's row of memory_model_settings.
 create or replace function private.duplicate_thresholds(embedding_model text, requested double precision)
 returns table (jaccard double precision, cosine double precision)
-language sql
+language plpgsql
 stable
 set search_path = ''
 as $$
-  select coalesce(requested, (select s.duplicate_threshold from public.memory_settings s)),
-         coalesce(requested, (select t.duplicate_threshold from private.model_settings(duplicate_thresholds.embedding_model) t))
+begin
+  return query
+    select coalesce(requested, (select s.duplicate_threshold from public.memory_settings s)),
+           coalesce(requested, (select t.duplicate_threshold from private.model_settings(duplicate_thresholds.embedding_model) t));
+end
 $$;
 comment on function private.duplicate_thresholds(text, double precision) is
   'Jaccard and cosine duplicate thresholds: the requested one for both, else memory_settings and the model''s row.';
