@@ -319,26 +319,24 @@ begin
        where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.@>) v_probe
          and m.id is distinct from exclude);
   end loop;
+  -- A near duplicate by cosine shares almost every sign bit: a few candidates suffice. Asked only with an
+  -- embedding: the scan behind it costs as much without one.
+  if duplicate_candidates.embedding is not null then
+    v_candidates := v_candidates || array(
+      select n.id from private.nearest_memories(target, duplicate_candidates.embedding, duplicate_candidates.embedding_model, 4, 32) n
+       where n.id is distinct from exclude);
+  end if;
 
   return query
-    with scored as (
-      select m.id, md5(public.fact_key(m.fact)) = v_key as same, public.jaccard(m.fact_words, v_words) as jac,
-             case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
-                  then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
-        from public.user_memories m
-       where m.id = any (v_candidates)
-       union all
-      select n.id, false, public.jaccard(m.fact_words, v_words), n.similarity
-        -- A near duplicate (cosine >= threshold) shares almost every sign bit: a few candidates suffice.
-        from private.nearest_memories(target, duplicate_candidates.embedding, duplicate_candidates.embedding_model, 4, 32) n
-        join public.user_memories m on m.id = n.id
-       where duplicate_candidates.embedding is not null and n.id is distinct from exclude
-    ),
-    near as (
-      select s.id, bool_or(s.same) as same, max(s.jac) as jac, max(s.cos) as cos
-        from scored s
-       group by s.id
-      having bool_or(s.same) or max(s.jac) >= jaccard_threshold or max(s.cos) >= cosine_threshold
+    with near as (
+      select x.* from (
+        select m.id, md5(public.fact_key(m.fact)) = v_key as same, public.jaccard(m.fact_words, v_words) as jac,
+               case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
+                    then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
+          from public.user_memories m
+         where m.id = any (v_candidates) and m.user_id = target
+      ) x
+      where x.same or x.jac >= jaccard_threshold or x.cos >= cosine_threshold
     )
     select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason,
            j.same or j.reason is null or (j.reason = 'word differs' and coalesce(j.cos >= cosine_threshold, false))
