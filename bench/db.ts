@@ -2,15 +2,12 @@
 // store_memory against a bare INSERT into the same table, search_memories against a bare pgvector query,
 // and the recall of the vector ranking (match_memories) against an exact scan. Each figure with its baseline.
 import { randomUUID } from "node:crypto";
-import { execFileSync } from "node:child_process";
-import { mkdtempSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
 import postgres from "postgres";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { checksumOf, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
-import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, ROOT, startStack, urlFor } from "../scripts/db/local-stack.ts";
+import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
+import { databaseFor, migrationsAt } from "./lib/schema-at.ts";
 import { machine } from "./lib/machine.ts";
 import { ms, summarize, timed } from "./lib/stats.ts";
 import { rng, vectorLiteral } from "./lib/vectors.ts";
@@ -50,13 +47,6 @@ async function load(db: string, dir: string): Promise<void> {
   } finally {
     await sql.end();
   }
-}
-
-/** The migrations folder as it was at a commit, unpacked into a temporary folder. */
-function migrationsAt(ref: string): string {
-  const dir = mkdtempSync(join(tmpdir(), "bench-ref-"));
-  execFileSync("bash", ["-c", `git -C "${ROOT}" archive "${ref}" supabase/migrations | tar -x -C "${dir}"`]);
-  return join(dir, "supabase", "migrations");
 }
 
 /** A database with the data loaded under the given migrations (reloaded only when they changed). */
@@ -170,7 +160,7 @@ async function benchReads(targets: Target[]) {
 async function main() {
   await startStack();
   const { writer, reader, n, version } = await prepared(DB, MIGRATIONS_DIR);
-  const compareDb = COMPARE_REF ? `${DB}_${COMPARE_REF.replace(/[^a-z0-9]/gi, "").slice(0, 12).toLowerCase()}` : null;
+  const compareDb = COMPARE_REF ? databaseFor(DB, COMPARE_REF) : null;
   const compared = COMPARE_REF && compareDb ? await prepared(compareDb, migrationsAt(COMPARE_REF)) : null;
 
   const writeTargets = [{ db: DB, user: writer }, ...(compared && compareDb ? [{ db: compareDb, user: compared.writer }] : [])];

@@ -12,8 +12,10 @@ import { machine } from "./lib/machine.ts";
 import { ms, summarize, timed } from "./lib/stats.ts";
 import { rng, TopicSpace, vectorLiteral } from "./lib/vectors.ts";
 import { writeSection } from "./lib/report.ts";
+import { databaseFor, migrationsAt } from "./lib/schema-at.ts";
 
 const DB = "memory_bench_hygiene";
+const COMPARE_REF = process.env.BENCH_COMPARE_REF ?? "c9c5dc7";
 const SIZES = [1000, 5000, 10000];
 const USERS_PER_SIZE = 3;
 const PLANTED_SHARE = 0.15; // of a user's memories are planted duplicates, a third of each kind
@@ -57,8 +59,8 @@ function generate(userId: string, size: number, seed: number) {
     let vector = source.vector;
     if (j % 3 === 0) fact = [...words].reverse().join(", "); // same words, other order
     else if (j % 3 === 1) fact = `${words.join(" ")} indeed`; // one word more: Jaccard 8/9
-    else { // other words (no number: a number of its own would make it a distinct fact), a near vector
-      fact = `paraphrase ${Array.from({ length: 6 }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ")}`;
+    else { // other words around the same number (a number of its own, or none, would make it a distinct fact), a near vector
+      fact = `paraphrase ${Array.from({ length: 6 }, () => VOCABULARY[Math.floor(random() * VOCABULARY.length)]).join(" ")} ${words[7]}`;
       vector = perturb(source.vector, random, 0.25);
     }
     const id = uuid(random);
@@ -68,25 +70,41 @@ function generate(userId: string, size: number, seed: number) {
   return { rows, planted };
 }
 
+/** A database migrated to the given files, empty. */
+async function freshDatabase(db: string, migrations: string): Promise<postgres.Sql> {
+  await recreateDatabase(db);
+  await bootstrap(db, { testHelpers: false });
+  const sql = postgres(urlFor(db), { max: 1, onnotice: () => {} });
+  await migrateUp(postgresExecutor(sql), await readMigrations(migrations));
+  return sql;
+}
+
+/** Loads one user's rows; returns the user's id. */
+async function loadUser(sql: postgres.Sql, user: string, rows: string[]): Promise<void> {
+  await sql`insert into auth.users (id) values (${user})`;
+  await sql`insert into public.memory_user_stats (user_id, quota_limit) values (${user}, 1000000)`;
+  const copy = await sql`copy public.user_memories (id, user_id, fact, memory_type, importance_score, embedding, embedding_model) from stdin`.writable();
+  await pipeline(Readable.from(rows), copy);
+  await sql`vacuum analyze public.user_memories`;
+}
+
 async function main() {
   await startStack();
-  await recreateDatabase(DB);
-  await bootstrap(DB, { testHelpers: false });
-  const sql = postgres(urlFor(DB), { max: 1, onnotice: () => {} });
-  await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
-  const results: { size: number; ms: number[]; precision: number; recall: number; removed: number; planted: number }[] = [];
+  const sql = await freshDatabase(DB, MIGRATIONS_DIR);
+  // The same users and calls on the schema at COMPARE_REF, each user deduplicated on both in turn.
+  const before = await freshDatabase(databaseFor(DB, COMPARE_REF), migrationsAt(COMPARE_REF));
+  const results: { size: number; ms: number[]; msBefore: number[]; precision: number; recall: number; removed: number; planted: number }[] = [];
   let baseline = { ms: 0, pairs: 0, foundByFilters: 0 };
 
   for (const size of SIZES) {
     const times: number[] = [];
+    const timesBefore: number[] = [];
     let correct = 0, removed = 0, collapsed = 0, plantedTotal = 0;
     for (let u = 0; u < USERS_PER_SIZE; u++) {
-      const [{ id: user }] = await sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
-      await sql`insert into public.memory_user_stats (user_id, quota_limit) values (${user}, 1000000)`;
+      const user = crypto.randomUUID();
       const { rows, planted } = generate(user, size, size * 10 + u);
-      const copy = await sql`copy public.user_memories (id, user_id, fact, memory_type, importance_score, embedding, embedding_model) from stdin`.writable();
-      await pipeline(Readable.from(rows), copy);
-      await sql`vacuum analyze public.user_memories`;
+      await loadUser(sql, user, rows);
+      await loadUser(before, user, rows);
 
       if (size === SIZES[0] && u === 0) {
         // Baseline: every pair compared, the ground truth the candidate filters must reproduce.
@@ -97,8 +115,15 @@ async function main() {
         const [{ n }] = await sql`select count(*)::int as n from private.duplicate_pairs(${user}, 0.85)`;
         baseline = { ms: took, pairs: row.pairs, foundByFilters: n };
       }
-      const [took] = await timed(() => sql`select * from public.deduplicate_memories(${user})`);
-      times.push(took);
+      // Alternating which schema goes first, so neither always meets the warmer machine.
+      const dedupe = (db: postgres.Sql) => timed(() => db`select * from public.deduplicate_memories(${user})`);
+      if (u % 2 === 0) {
+        times.push((await dedupe(sql))[0]);
+        timesBefore.push((await dedupe(before))[0]);
+      } else {
+        timesBefore.push((await dedupe(before))[0]);
+        times.push((await dedupe(sql))[0]);
+      }
       const gone = await sql`select id, duplicate_of from public.user_memories where user_id = ${user} and not is_active`;
       const group = new Map<string, number>();
       planted.forEach((p, i) => { group.set(p.original, i); group.set(p.duplicate, i); });
@@ -113,10 +138,11 @@ async function main() {
       const [{ again }] = await sql`select duplicates_found as again from public.deduplicate_memories(${user})`;
       if (Number(again) !== 0) throw new Error(`second run found ${again} pairs: not idempotent`);
     }
-    results.push({ size, ms: times, precision: removed ? correct / removed : 1, recall: collapsed / plantedTotal, removed, planted: plantedTotal });
-    console.log(`size ${size}: ${times.map((t) => t.toFixed(0)).join(", ")} ms`);
+    results.push({ size, ms: times, msBefore: timesBefore, precision: removed ? correct / removed : 1, recall: collapsed / plantedTotal, removed, planted: plantedTotal });
+    console.log(`size ${size}: ${times.map((t) => t.toFixed(0)).join(", ")} ms; at ${COMPARE_REF}: ${timesBefore.map((t) => t.toFixed(0)).join(", ")} ms`);
   }
   await sql.end();
+  await before.end();
 
   const median = (xs: number[]) => summarize(xs).p50;
   const growth = median(results[2].ms) / median(results[0].ms);
@@ -128,11 +154,13 @@ ${PLANTED_SHARE * 100}% planted duplicates, a third each: the same words in anot
 index on the normalized fact refuses them at write time. Other memories are 7 random words from 3,000 and an
 embedding around one of 50 topics, so no accidental duplicates.
 
-| memories per user | deduplicate_memories (median of ${USERS_PER_SIZE}) | removed | planted pairs | precision | recall |
-| --- | --- | --- | --- | --- | --- |
-${results.map((r) => `| ${r.size.toLocaleString("en")} | ${ms(median(r.ms))} | ${r.removed} | ${r.planted} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} |`).join("\n")}
+| memories per user | deduplicate_memories (median of ${USERS_PER_SIZE}) | at ${COMPARE_REF}, same users | ratio | removed | planted pairs | precision | recall |
+| --- | --- | --- | --- | --- | --- | --- | --- |
+${results.map((r) => `| ${r.size.toLocaleString("en")} | ${ms(median(r.ms))} | ${ms(median(r.msBefore))} | ${(median(r.ms) / median(r.msBefore)).toFixed(2)}× | ${r.removed} | ${r.planted} | ${r.precision.toFixed(3)} | ${r.recall.toFixed(3)} |`).join("\n")}
 
 Growth from 1k to 10k: **${growth.toFixed(1)}×** for 10× the memories (target: close to linear; 10k under 500 ms).
+At ${COMPARE_REF} (before the value guard and the sightings), the same users and data in this run: the time of each
+user's deduplication on that schema. It merges what the current rule merges here, and writes no sightings.
 Baseline, same run: comparing all ${((SIZES[0] * (SIZES[0] - 1)) / 2).toLocaleString("en")} pairs of the first 1k user took
 ${ms(baseline.ms)} and found ${baseline.pairs} duplicate pairs; the candidate filters found ${baseline.foundByFilters}.
 Every run was repeated: the second found nothing.

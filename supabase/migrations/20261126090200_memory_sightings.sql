@@ -701,24 +701,29 @@ begin
         from word_pairs wp join mem ma on ma.id = wp.a join mem mb on mb.id = wp.b
         cross join lateral (select count(*)::double precision as shared from unnest(ma.words) w where w = any (mb.words)) x
     ),
-    -- One integer key per band: the model, the band's number and its 16 bits. Each band row carries its bits and
-    -- its model's bound, so the Hamming bound prunes a colliding pair before it is made distinct.
-    bands as (
-      select mem.id, mem.embedding_bits, models.max_hamming, models.threshold,
-             ((mem.model * 24 + k) << 16) | substring(mem.embedding_bits from 16 * k + 1 for 16)::bit(16)::integer::bigint as key
-        from mem join models on models.model = mem.model, generate_series(0, 23) k
+    -- One integer key per band: the model, the band's number and its 16 bits (a shift and a cast: substring()
+    -- cost twice as much over 24 bands of every memory).
+    bands as materialized (
+      select mem.id, mem.model, mem.embedding_bits,
+             ((mem.model * 24 + k) << 16) | ((mem.embedding_bits << (16 * k))::bit(16))::integer::bigint as key
+        from mem, generate_series(0, 23) k
        where mem.embedding_bits is not null
     ),
-    -- A band shared by more than 64 memories says nothing about any pair of them (a dense cluster: memories
+    -- Only bands that pair something: most keys belong to one memory, and are dropped before the self-join. A
+    -- band shared by more than 64 memories says nothing about any pair of them (a dense cluster: memories
     -- written from one template, or short texts of one topic): it is skipped, or its pairs would grow with the
-    -- square of the cluster. Their other bands, and their words, still find their duplicates.
-    informative_bands as (
-      select bands.* from bands join (select b.key from bands b group by b.key having count(*) <= 64) k on k.key = bands.key
+    -- square of the cluster. Their other bands, and their words, still find their duplicates. (Measured at 10k
+    -- memories: 460 ms against 650 ms joining all bands and filtering after, 580 ms grouping them into arrays.)
+    shared_bands as (
+      select b.* from bands b
+       where b.key in (select s.key from bands s group by s.key having count(*) between 2 and 64)
     ),
     near as materialized (
-      select distinct x.id as a, y.id as b, x.threshold
-        from informative_bands x join informative_bands y on y.key = x.key and y.id > x.id
-       where pg_catalog.bit_count(x.embedding_bits # y.embedding_bits) <= x.max_hamming
+      select distinct x.id as a, y.id as b, models.threshold
+        from shared_bands x
+        join shared_bands y on y.key = x.key and y.id > x.id
+        join models on models.model = x.model
+       where pg_catalog.bit_count(x.embedding_bits # y.embedding_bits) <= models.max_hamming
     ),
     -- The embeddings of the pairs left, read once through the user's rows (never a scan of the whole table).
     embeddings as (
