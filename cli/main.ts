@@ -14,6 +14,7 @@ commands:
   dedupe       deduplicate one user's memories, or every user's
   cleanup      hard-delete memories inactive for more than --days (default 90)
   expire       deactivate memories past their expiry
+  fold         fold the search-access log into memory_access (pg_cron does it every minute)
   stats        statistics of one user, or every user's quota use
   jobs         the scheduled maintenance jobs (pg_cron) and their health
   backup       create, list, verify, restore and prune backups
@@ -40,6 +41,7 @@ export async function main(argv: string[]): Promise<number> {
     case "dedupe":
     case "cleanup":
     case "expire":
+    case "fold":
     case "stats":
     case "jobs":
       return maintenanceCommand(command, rest);

@@ -1,12 +1,13 @@
-// The jobs pg_cron runs, by hand: `memory dedupe|cleanup|expire|stats|jobs`, on Supabase or plain PostgreSQL.
+// The jobs pg_cron runs, by hand: `memory dedupe|cleanup|expire|fold|stats|jobs`, on Supabase or plain PostgreSQL.
 import { parseArgs } from "node:util";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 
-const USAGE = `usage: memory <dedupe|cleanup|expire|stats|jobs> [options]
+const USAGE = `usage: memory <dedupe|cleanup|expire|fold|stats|jobs> [options]
 
   dedupe [--user ID]      deduplicate one user's memories, or every user's
   cleanup [--days N]      hard-delete memories inactive for more than N days (default 90)
   expire                  deactivate memories past their expires_at
+  fold                    fold the search-access log into memory_access (last access, count per memory)
   stats [--user ID]       one user's statistics, or every user's counters and quota use
   jobs                    the scheduled maintenance jobs (pg_cron) and their health
 
@@ -76,6 +77,17 @@ export async function maintenanceCommand(command: string, argv: string[]): Promi
         print({ expired: Number(expired) }, `deactivated ${expired} expired memories`);
         return EXIT.ok;
       }
+      case "fold": {
+        let folded = 0;
+        // Batches until the log is empty (or a concurrent fold holds it: that one finishes the job).
+        for (let batch = -1; batch !== 0;) {
+          const [row] = await sql`select public.fold_memory_access() as n`;
+          batch = Number(row.n);
+          folded += batch;
+        }
+        print({ folded }, `folded ${folded} access log entries into memory_access`);
+        return EXIT.ok;
+      }
       case "stats": {
         if (values.user) {
           const [{ stats }] = await sql`select public.get_memory_stats(${values.user}) as stats`;
@@ -90,15 +102,14 @@ export async function maintenanceCommand(command: string, argv: string[]): Promi
       case "jobs": {
         const rows = await sql`select * from public.maintenance_job_health()`;
         print(rows, rows.length ? rows.map((r) => `${r.job_name}  ${r.schedule}  ${r.active ? "active" : "paused"}  last: ${r.last_status ?? "never"}  failures/24h: ${r.failures_last_day}`).join("\n")
-          : "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire)");
+          : "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire, fold)");
         return EXIT.ok;
       }
     }
     console.error(USAGE);
     return EXIT.usage;
   } catch (error) {
-    const e = error as { code?: string; message: string };
-    console.error(`memory ${command}: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
+    console.error(`memory ${command}: ${failureMessage(error)}`);
     return EXIT.failed;
   } finally {
     await sql.end({ timeout: 5 });

@@ -23,8 +23,12 @@ const issuer = localIssuer(port);
 
 async function openDatabase(): Promise<{ admin: SqlExecutor; requests: RequestDatabase; label: string; close: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
-    const sql = connect(process.env.DATABASE_URL, { max: 10, statementTimeoutMs: 8000, applicationName: "memory-local" });
-    return { admin: postgresExecutor(sql), requests: postgresRequestDatabase(sql), label: "DATABASE_URL", close: () => sql.end() };
+    const statementTimeoutMs = Number(process.env.MEMORY_STATEMENT_TIMEOUT_MS ?? 8000);
+    const sql = connect(process.env.DATABASE_URL, { max: 10, statementTimeoutMs, applicationName: "memory-local" });
+    return {
+      admin: postgresExecutor(sql), requests: postgresRequestDatabase(sql, { deadlineMs: statementTimeoutMs }),
+      label: "DATABASE_URL", close: () => sql.end(),
+    };
   }
   const dataDir = process.env.MEMORY_PGLITE_DIR ?? `${root}.local/pglite`;
   if (dataDir !== "memory://") await mkdir(dataDir, { recursive: true });
@@ -43,6 +47,11 @@ async function main() {
     embedder: embedderFromEnv(process.env),
     embedTimeoutMs: Number(process.env.EMBEDDINGS_TIMEOUT_MS ?? 3000),
   };
+  // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
+  const fold = setInterval(() => {
+    database.admin.query("select public.fold_memory_access()").catch((error) => console.error("fold_memory_access:", error.message));
+  }, 60_000);
+  fold.unref();
   const server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port);
   const token = await userToken(DEMO_USER_ID, secret, issuer);
   const service = await serviceToken(secret, issuer);
@@ -62,6 +71,7 @@ curl -s -X POST ${base}/memory-search -H "Authorization: Bearer $TOKEN" -H 'Cont
   -d '{"query":"what does the user like to eat?"}'
 `);
   const stop = async () => {
+    clearInterval(fold);
     server.close();
     await database.close();
     process.exit(0);

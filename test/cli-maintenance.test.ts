@@ -1,4 +1,4 @@
-// The maintenance jobs by hand: memory dedupe, cleanup, expire, stats, jobs against a real database.
+// The maintenance jobs by hand: memory dedupe, cleanup, expire, fold, stats, jobs against a real database.
 import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../scripts/db/local-stack.ts";
@@ -45,6 +45,15 @@ describe("memory maintenance commands", () => {
     expect(facts).toEqual(["Concert tonight", "Keeps bees on the roof", "On the roof, keeps bees"]);
   });
 
+  it("fold turns the search-access log into counts, in batches until it is empty", async () => {
+    const [{ id }] = await database.sql`select id from public.user_memories where fact = 'Keeps bees on the roof'`;
+    await database.sql`insert into public.memory_access_log (memory_id, user_id)
+      select ${id}, ${user} from generate_series(1, 10005)`;
+    expect(JSON.parse((await memory(["fold", "--json"])).stdout)).toEqual({ folded: 10005 });
+    expect(await database.sql`select access_count::int from public.memory_access where memory_id = ${id}`).toEqual([{ access_count: 10005 }]);
+    expect(JSON.parse((await memory(["fold", "--json"])).stdout)).toEqual({ folded: 0 });
+  });
+
   it("stats for a user and for everyone", async () => {
     const one = JSON.parse((await memory(["stats", "--user", user, "--json"])).stdout);
     expect(one).toMatchObject({ user_id: user, active: 1, duplicates: 1, quota: 10000, quota_used: 1 });
@@ -54,7 +63,7 @@ describe("memory maintenance commands", () => {
 
   it("jobs says there is no pg_cron in a cloned database", async () => {
     const r = await memory(["jobs"]);
-    expect([r.code, r.stdout.trim()]).toEqual([0, "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire)"]);
+    expect([r.code, r.stdout.trim()]).toEqual([0, "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire, fold)"]);
   });
 
   it("refuses bad arguments with exit 2", async () => {

@@ -7,7 +7,7 @@ import { postgresExecutor } from "../shared/db/executor.ts";
 import { migrateUp, readMigrations, rollback, type MigrationFile } from "../shared/migrations/manager.ts";
 import { bootstrap, MIGRATIONS_DIR, urlFor } from "../scripts/db/local-stack.ts";
 
-const JOBS = ["memory-cleanup", "memory-deduplicate", "memory-expire", "memory-prune-cron-history"];
+const JOBS = ["memory-cleanup", "memory-deduplicate", "memory-expire", "memory-fold-access", "memory-prune-cron-history"];
 let sql: postgres.Sql;
 let files: MigrationFile[];
 let user: string;
@@ -72,6 +72,12 @@ describe("maintenance jobs in pg_cron", () => {
     await sql.unsafe(commands["memory-cleanup"]);
     await sql.unsafe(commands["memory-deduplicate"]);
     await sql.unsafe(commands["memory-prune-cron-history"]);
+    await sql`insert into public.memory_access_log (memory_id, user_id)
+      select id, user_id from public.user_memories where user_id = ${user} and fact = 'Drinks oat milk in coffee'`;
+    await sql.unsafe(commands["memory-fold-access"]);
+    const [access] = await sql`select a.access_count::int from public.memory_access a join public.user_memories m on m.id = a.memory_id
+      where m.user_id = ${user}`;
+    expect(access).toEqual({ access_count: 1 });
     const rows = await sql`select fact, is_active, duplicate_of is not null as duplicate from public.user_memories where user_id = ${user} order by fact`;
     expect(rows).toEqual([
       { fact: "Drinks oat milk in coffee", is_active: true, duplicate: false },

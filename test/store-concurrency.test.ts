@@ -106,12 +106,12 @@ describe("store_memory under concurrency", () => {
       await writer`rollback`;
       writer.release();
     }
-    // Accesses are recorded beside the memories, so a writer's lock on a memory row is never in the way.
-    const touched = await database.sql`select m.fact, a.access_count from public.user_memories m
-      join public.memory_access a on a.memory_id = m.id where m.user_id = ${user} order by m.fact`;
+    // Accesses are appended beside the memories, so a writer's lock on a memory row is never in the way.
+    const touched = await database.sql`select m.fact, count(*)::int as accesses from public.user_memories m
+      join public.memory_access_log a on a.memory_id = m.id where m.user_id = ${user} group by m.fact order by m.fact`;
     expect(touched).toEqual([
-      { fact: "Free memory about sailing boats", access_count: "1" },
-      { fact: "Locked memory about sailing", access_count: "1" },
+      { fact: "Free memory about sailing boats", accesses: 1 },
+      { fact: "Locked memory about sailing", accesses: 1 },
     ]);
   });
 });

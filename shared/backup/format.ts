@@ -13,6 +13,7 @@ export const TABLES = [
   { name: "memory_user_stats", key: "user_id", perUser: true },
   { name: "memory_idempotency_keys", key: "user_id, idempotency_key", perUser: true },
   { name: "memory_access", key: "memory_id", perUser: true },
+  { name: "memory_access_log", key: "id", perUser: true },
   { name: "memory_settings", key: "id", perUser: false },
   { name: "memory_model_settings", key: "embedding_model", perUser: false },
   { name: "maintenance_jobs", key: "job_name", perUser: false },

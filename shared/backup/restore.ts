@@ -87,6 +87,13 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   const restored: Record<string, number> = {};
   const load = async (tx: postgres.TransactionSql) => {
     await tx`set local session_replication_role = replica`;
+    // A fold of the access log in progress holds memories this load deletes, and would touch memory_access after
+    // it: wait it out, and keep the next one off until commit. (Absent in a database migrated before the log.)
+    await tx.unsafe(`do $$ begin
+        if to_regprocedure('private.access_fold_lock_key()') is not null then
+          perform pg_advisory_xact_lock(private.access_fold_lock_key());
+        end if;
+      end $$`);
     // Everything back: emptied at once (the tables reference each other, so one TRUNCATE names them all).
     const everything = !users && !options.tables;
     if (everything) await tx.unsafe(`truncate ${scope.map((t) => `public.${t.name}`).join(", ")}`);

@@ -3,6 +3,7 @@
 -- which a chat question rarely meets). And search returns a memory only when its text matches an informative word
 -- of the query, or its embedding reaches the relevance floor of the query's model (memory_model_settings, or
 -- min_similarity); each result says which leg qualified it, and an empty answer is a correct one.
+-- What a search returned is appended to memory_access_log (20261126090250), never upserted into memory_access.
 
 drop function private.text_matches(uuid, tsquery, integer, text[], text[], double precision, timestamptz, timestamptz);
 
@@ -231,10 +232,12 @@ begin
        order by 17 desc, r.id
        limit match_count
     ),
+    -- Appended, not upserted: an insert into a table without unique keys or foreign keys takes no row lock, so
+    -- two searches returning the same memories cannot wait on each other or on a write (fold_memory_access
+    -- folds the log into memory_access).
     touched as (
-      insert into public.memory_access as a (memory_id, user_id, last_accessed_at)
-      select ranked.id, v_user, now() from ranked where touch
-      on conflict (memory_id) do update set last_accessed_at = excluded.last_accessed_at, access_count = a.access_count + 1
+      insert into public.memory_access_log (memory_id, user_id)
+      select ranked.id, v_user from ranked where touch
     )
     select * from ranked order by ranked.score desc, ranked.id;
 end
@@ -244,8 +247,14 @@ comment on function public.search_memories(text, extensions.vector, text, intege
   'BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then '
   'score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is '
   'returned only when it matches an informative word of the query or its similarity reaches the relevance floor '
-  '(min_similarity, else the model''s in memory_model_settings); matched_by says which. Records the access in '
-  'memory_access unless touch is false.';
+  '(min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned '
+  'to memory_access_log unless touch is false.';
 revoke all on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean, double precision) from public, anon;
 grant execute on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean, double precision)
   to authenticated, service_role;
+
+-- Searches no longer write memory_access (fold_memory_access does): callers cannot write it either, so its counts
+-- are what searches recorded.
+drop policy memory_access_insert_own on public.memory_access;
+drop policy memory_access_update_own on public.memory_access;
+revoke insert, update on table public.memory_access from authenticated;

@@ -65,9 +65,11 @@ insert into public.conversations (user_id) values (tests.user_id('ana@example.co
 
 insert into public.memory_access (memory_id, user_id)
   select id, user_id from public.user_memories where user_id = tests.user_id('ana@example.com') and is_active;
+insert into public.memory_access_log (memory_id, user_id)
+  select id, user_id from public.user_memories where user_id = tests.user_id('ana@example.com') and is_active;
 select tests.authenticate_as_service_role();
 select results_eq(format($$select table_name, rows_deleted from public.erase_user_data(%L) order by 1$$, tests.user_id('ana@example.com')),
-  $$values ('conversations', 1::bigint), ('memory_access', 1::bigint), ('memory_idempotency_keys', 0::bigint), ('memory_sightings', 0::bigint), ('memory_user_stats', 1::bigint), ('user_memories', 4::bigint)$$,
+  $$values ('conversations', 1::bigint), ('memory_access', 1::bigint), ('memory_access_log', 1::bigint), ('memory_idempotency_keys', 0::bigint), ('memory_sightings', 0::bigint), ('memory_user_stats', 1::bigint), ('user_memories', 4::bigint)$$,
   'erasure reports what it removed from each table');
 select tests.clear_authentication();
 select is((select count(*)::int from public.user_memories where user_id = tests.user_id('ana@example.com'))
@@ -75,7 +77,8 @@ select is((select count(*)::int from public.user_memories where user_id = tests.
   'nothing of the erased user remains');
 select is((select count(*)::int from public.user_memories where user_id = tests.user_id('ben@example.com')), 1,
   'other users are untouched');
-select is((select count(*)::int from public.memory_access where user_id = tests.user_id('ana@example.com')), 0,
+select is((select count(*)::int from public.memory_access where user_id = tests.user_id('ana@example.com'))
+        + (select count(*)::int from public.memory_access_log where user_id = tests.user_id('ana@example.com')), 0,
   'the erased user''s access records are gone too');
 
 select * from finish();

@@ -3,7 +3,7 @@
 begin;
 select plan(14);
 
-select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_model_settings', 'memory_user_stats', 'memory_idempotency_keys', 'memory_access', 'memory_sightings', 'maintenance_jobs'],
+select tables_are('public', array['conversations', 'user_memories', 'memory_settings', 'memory_model_settings', 'memory_user_stats', 'memory_idempotency_keys', 'memory_access', 'memory_access_log', 'memory_sightings', 'maintenance_jobs'],
   'public holds exactly the memory tables');
 select is_empty($$select relname from pg_class where relnamespace = 'public'::regnamespace and relkind in ('r', 'p') and not relrowsecurity$$,
   'every table in public has row-level security enabled');

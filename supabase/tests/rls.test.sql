@@ -1,6 +1,6 @@
 -- Row-level security: a user reads and changes only their own rows; anon gets nothing; service_role sees all.
 begin;
-select plan(30);
+select plan(33);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -49,6 +49,9 @@ insert into public.memory_idempotency_keys (user_id, idempotency_key, memory_id,
 insert into public.memory_access (memory_id, user_id) values
   ('a0000000-0000-0000-0000-000000000001', tests.user_id('ana@example.com')),
   ('b0000000-0000-0000-0000-000000000001', tests.user_id('ben@example.com'));
+insert into public.memory_access_log (memory_id, user_id) values
+  ('a0000000-0000-0000-0000-000000000001', tests.user_id('ana@example.com')),
+  ('b0000000-0000-0000-0000-000000000001', tests.user_id('ben@example.com'));
 select tests.authenticate_as('ana@example.com');
 select results_eq($$select user_id from public.memory_user_stats$$, $$select tests.user_id('ana@example.com')$$,
   'Ana sees only her own statistics');
@@ -60,8 +63,14 @@ select tests.rejects($$update public.memory_user_stats set quota_limit = 1000000
   'Ana cannot raise her own quota');
 select tests.rejects($$insert into public.memory_access (memory_id, user_id) values ('b0000000-0000-0000-0000-000000000002', tests.user_id('ben@example.com'))$$,
   '42501', null, 'Ana cannot record accesses for Ben');
-select is(tests.rows_affected($q$update public.memory_access set access_count = 99 where memory_id = 'b0000000-0000-0000-0000-000000000001'$q$),
-  0, 'Ana cannot change Ben''s access records');
+select tests.rejects($q$update public.memory_access set access_count = 99 where memory_id = 'a0000000-0000-0000-0000-000000000001'$q$,
+  '42501', null, 'Ana cannot change access records, not even her own (only searches record them)');
+select tests.rejects($$insert into public.memory_access_log (memory_id, user_id) values ('b0000000-0000-0000-0000-000000000001', tests.user_id('ben@example.com'))$$,
+  '42501', null, 'Ana cannot log accesses for Ben');
+select tests.rejects($$insert into public.memory_access_log (memory_id, user_id, accessed_at) values ('a0000000-0000-0000-0000-000000000001', tests.user_id('ana@example.com'), now() + interval '1 year')$$,
+  '42501', null, 'Ana cannot choose the time of an access');
+select results_eq($$select memory_id::text from public.memory_access_log$$, array['a0000000-0000-0000-0000-000000000001'],
+  'Ana sees only her own access log entries');
 select tests.clear_authentication();
 
 -- as Ben

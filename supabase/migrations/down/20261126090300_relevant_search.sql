@@ -168,3 +168,8 @@ revoke all on function public.search_memories(text, extensions.vector, text, int
 grant execute on function public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamptz, timestamptz, uuid, boolean)
   to authenticated, service_role;
 
+grant insert, update on table public.memory_access to authenticated;
+create policy memory_access_insert_own on public.memory_access
+  for insert to authenticated with check ((select auth.uid()) = user_id);
+create policy memory_access_update_own on public.memory_access
+  for update to authenticated using ((select auth.uid()) = user_id) with check ((select auth.uid()) = user_id);
