@@ -1,7 +1,6 @@
 // The real edge function entrypoints under the pinned Deno: they type-check, and they serve over HTTP against
 // the local PostgreSQL exactly as deployed (the port comes from DENO_SERVE_ADDRESS, not from the code).
-import { spawn, type ChildProcess } from "node:child_process";
-import { createServer } from "node:net";
+import type { ChildProcess } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { serviceToken, userToken } from "../local/demo-auth.ts";
 import { SupabaseStorageStore, verifyBackup } from "../shared/backup/index.ts";
@@ -9,33 +8,7 @@ import { ROOT, run } from "../scripts/db/local-stack.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { startFakeStorage } from "./support/fake-storage-api.ts";
 import { call, ISSUER, SECRET } from "./support/http.ts";
-
-const DENO = `${ROOT}node_modules/.bin/deno`;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
-}
-
-async function serveUnderDeno(entrypoint: string, env: Record<string, string>): Promise<{ base: string; child: ChildProcess }> {
-  const port = await freePort();
-  const child = spawn(DENO, ["run", "--allow-net", "--allow-env", "--allow-read", "--allow-sys", entrypoint], {
-    cwd: ROOT, env: { ...process.env, ...env, DENO_SERVE_ADDRESS: `tcp:127.0.0.1:${port}` }, stdio: ["ignore", "pipe", "pipe"],
-  });
-  let output = "";
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  for (let i = 0; i < 300 && !/Listening on/.test(output); i++) {
-    if (child.exitCode !== null) throw new Error(`deno exited:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  if (!/Listening on/.test(output)) throw new Error(`deno did not start:\n${output}`);
-  return { base: `http://127.0.0.1:${port}`, child };
-}
+import { DENO, serveUnderDeno } from "./support/processes.ts";
 
 let database: TestDatabase;
 const children: ChildProcess[] = [];

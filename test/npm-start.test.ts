@@ -4,23 +4,14 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, run } from "../scripts/db/local-stack.ts";
+import { freePort } from "./support/processes.ts";
 
 let child: ChildProcess;
 let output = "";
 let dataDir: string;
 let port: number;
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const probe = createServer().listen(0, "127.0.0.1", () => {
-      const { port: p } = probe.address() as { port: number };
-      probe.close(() => resolve(p));
-    });
-  });
-}
 
 /** The curl commands of the README's quick start, continuation lines joined. */
 async function quickStartCommands(): Promise<string[]> {
