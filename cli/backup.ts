@@ -4,7 +4,7 @@ import {
   createBackup, KINDS, listBackups, LocalFolderStore, pruneBackups, restoreBackup, RestoreRefused, TABLES, verifyBackup,
   type BackupKind, type TableName,
 } from "../shared/backup/index.ts";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 
 const USAGE = `usage: memory backup <create|list|verify|restore|prune> [options]
 
@@ -95,7 +95,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (error) {
     if (values.json && error instanceof RestoreRefused) console.log(JSON.stringify({ error: { reason: error.reason, message: error.message } }));
-    console.error(`memory backup ${sub}: ${(error as Error).message}`);
+    console.error(`memory backup ${sub}: ${failureMessage(error)}`);
     return EXIT.failed;
   } finally {
     await sql.end({ timeout: 5 });

@@ -5,7 +5,7 @@ import { parseArgs } from "node:util";
 import { calibrate, LabelledSetError, parseLabelledSet, type Sweep, writeCalibration } from "../shared/calibration/calibrate.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { embedderFromEnv } from "../shared/embeddings/from-env.ts";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 
 const USAGE = `usage: memory calibrate --pairs FILE.jsonl [options]
 
@@ -81,8 +81,7 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     }
     return EXIT.ok;
   } catch (error) {
-    const e = error as { code?: string; message: string };
-    console.error(`memory calibrate: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
+    console.error(`memory calibrate: ${failureMessage(error)}`);
     return EXIT.failed;
   } finally {
     await sql.end({ timeout: 5 });

@@ -3,7 +3,7 @@ import { parseArgs } from "node:util";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { backfillEmbeddings } from "../shared/embeddings/backfill.ts";
 import { embedderFromEnv } from "../shared/embeddings/from-env.ts";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 
 const USAGE = `usage: memory embeddings backfill [options]
 
@@ -62,7 +62,7 @@ export async function embeddingsCommand(argv: string[]): Promise<number> {
     else console.log(`\nembedded ${result.embedded} with ${provider.model}; ${result.failedBatches} batches failed; ${result.remaining} still without an embedding`);
     return result.failedBatches > 0 ? EXIT.failed : EXIT.ok;
   } catch (error) {
-    console.error(`memory embeddings backfill: ${(error as Error).message}`);
+    console.error(`memory embeddings backfill: ${failureMessage(error)}`);
     return EXIT.failed;
   } finally {
     await sql.end({ timeout: 5 });

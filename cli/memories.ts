@@ -1,6 +1,6 @@
 // `memory history ID` and `memory unmerge ID`: what was said about a memory, and undoing a merge, for operators.
 import { parseArgs } from "node:util";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 
 const USAGE = `usage: memory <history|unmerge> ID [options]
 
@@ -66,8 +66,7 @@ export async function memoriesCommand(command: "history" | "unmerge", argv: stri
     console.log(values.json ? JSON.stringify(outcome) : `unmerged ${id}: memory ${outcome.id} (version ${outcome.version}) is active again, apart from ${outcome.merged_into}`);
     return EXIT.ok;
   } catch (error) {
-    const e = error as { code?: string; message: string };
-    console.error(`memory ${command}: ${e.message}${e.code ? ` (SQLSTATE ${e.code})` : ""}`);
+    console.error(`memory ${command}: ${failureMessage(error)}`);
     return EXIT.failed;
   } finally {
     await sql.end({ timeout: 5 });

@@ -5,7 +5,7 @@ import {
   migrateUp, MigrationError, MigrationRefused, readMigrations, rollback, status, verify,
   type MigrationStatus,
 } from "../shared/migrations/manager.ts";
-import { databaseUrl, EXIT, operatorConnection, UsageError } from "./common.ts";
+import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
 import { MIGRATIONS_DIR } from "./paths.ts";
 
 const USAGE = `usage: memory migrate <status|up|down|verify> [options]
@@ -141,7 +141,7 @@ export async function migrateCommand(argv: string[]): Promise<number> {
       console.log(JSON.stringify({ error: { name: error.name, message: error.message,
         ...(error instanceof MigrationRefused ? { reason: error.reason } : { file: error.file, statement: error.statementIndex + 1 }) } }, null, 2));
     }
-    console.error(`memory migrate ${sub}: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`memory migrate ${sub}: ${failureMessage(error)}`);
     return 1;
   } finally {
     await sql.end({ timeout: 5 });

@@ -8,13 +8,10 @@ import type { HandlerDeps } from "./context.ts";
 export function depsFromEnv(env: Record<string, string | undefined>): HandlerDeps {
   const url = databaseUrlFromEnv(env);
   if (!url) throw new Error("no database: set SUPABASE_DB_URL (given to Supabase edge functions) or DATABASE_URL");
-  const sql = connect(url, {
-    max: Number(env.MEMORY_DB_POOL_SIZE ?? 5),
-    statementTimeoutMs: Number(env.MEMORY_STATEMENT_TIMEOUT_MS ?? 8000),
-    applicationName: "memory-edge-function",
-  });
+  const statementTimeoutMs = Number(env.MEMORY_STATEMENT_TIMEOUT_MS ?? 8000);
+  const sql = connect(url, { max: Number(env.MEMORY_DB_POOL_SIZE ?? 5), statementTimeoutMs, applicationName: "memory-edge-function" });
   return {
-    db: postgresRequestDatabase(sql),
+    db: postgresRequestDatabase(sql, { deadlineMs: statementTimeoutMs }),
     verify: createVerifier(authConfigFromEnv(env)),
     embedder: embedderFromEnv(env),
     embedTimeoutMs: Number(env.EMBEDDINGS_TIMEOUT_MS ?? 3000),

@@ -48,6 +48,36 @@ const SQLSTATE_STATUS: Record<string, [number, string]> = {
   "57014": [503, "timeout"],
 };
 
+/** A moment's unavailability, worth a retry: the caller is told when (Retry-After, seconds). */
+export const RETRY_AFTER_SECONDS = 5;
+
+/**
+ * The database cannot serve the request right now: it is down, restarting or recovering, the connection broke, or
+ * it is out of connections. SQLSTATEs of class 08 (connection exception), 57P01-57P03 (shut down, crashed,
+ * starting up), 53300 (too many connections); the driver's own codes for a connection it lost or could not
+ * open (postgres.js), and the socket errors of Node and Deno.
+ */
+const UNAVAILABLE_SQLSTATES = new Set(["57P01", "57P02", "57P03", "53300"]);
+const UNAVAILABLE_CODES = new Set([
+  "CONNECTION_CLOSED", "CONNECTION_ENDED", "CONNECTION_DESTROYED", "CONNECT_TIMEOUT", "DEADLINE_EXCEEDED",
+  "ECONNREFUSED", "ECONNRESET", "ECONNABORTED", "EPIPE", "ETIMEDOUT", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN",
+]);
+const UNAVAILABLE_NAMES = new Set(["ConnectionRefused", "ConnectionReset", "ConnectionAborted", "BrokenPipe", "TimedOut"]);
+
+export function isUnavailable(error: unknown): boolean {
+  if (!(error instanceof Error)) return false;
+  const code = (error as { code?: unknown }).code;
+  if (typeof code === "string" && (UNAVAILABLE_CODES.has(code) || UNAVAILABLE_SQLSTATES.has(code) || /^08[0-9A-Z]{3}$/.test(code))) {
+    return true;
+  }
+  return UNAVAILABLE_NAMES.has(error.name);
+}
+
+export function unavailable(detail: string): ApiError {
+  return new ApiError(503, "database_unavailable", `the database is unavailable right now (${detail}); retry in a few seconds`,
+    [], { "Retry-After": String(RETRY_AFTER_SECONDS) });
+}
+
 /** Columns named by constraints that do not say their column themselves. */
 const CONSTRAINT_FIELDS: Record<string, string> = {
   user_memories_source_conversation_fkey: "source_conversation_id",
@@ -75,6 +105,7 @@ export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
   const mapped = error.code ? SQLSTATE_STATUS[error.code] : undefined;
   if (!mapped) return null;
   const [status, code] = mapped;
+  if (status === 503) return new ApiError(status, code, error.message ?? code, [], { "Retry-After": String(RETRY_AFTER_SECONDS) });
   const rule = error.constraint ?? error.constraint_name;
   const field = error.column ?? error.column_name ?? (rule ? CONSTRAINT_FIELDS[rule] : undefined);
   const details: ErrorDetail[] = field || rule ? [{ field, rule: rule ?? error.code, message: error.message }] : [];
