@@ -50,7 +50,7 @@ export async function backupCommand(argv: string[]): Promise<number> {
   if (values.help) { console.log(USAGE); return EXIT.ok; }
   if (!sub || !["create", "list", "verify", "restore", "prune"].includes(sub)) { console.error(USAGE); return EXIT.usage; }
   if ((sub === "verify" || sub === "restore") && !id) { console.error(`memory backup ${sub}: name the backup id (memory backup list)`); return EXIT.usage; }
-  if (!KINDS.includes(values.kind as BackupKind)) { console.error(`memory backup: --kind must be one of ${KINDS.join(", ")}`); return EXIT.usage; }
+  if (!(KINDS as readonly string[]).includes(values.kind)) { console.error(`memory backup: --kind must be one of ${KINDS.join(", ")}`); return EXIT.usage; }
   const unknown = (values.table ?? []).filter((t) => !TABLES.some((x) => x.name === t));
   if (unknown.length) { console.error(`memory backup: unknown table ${unknown.join(", ")}; tables: ${TABLES.map((t) => t.name).join(", ")}`); return EXIT.usage; }
   const store = new LocalFolderStore(values.dir ?? process.env.MEMORY_BACKUP_DIR ?? "backups");
@@ -60,8 +60,11 @@ export async function backupCommand(argv: string[]): Promise<number> {
   if (sub === "list" || sub === "verify" || sub === "prune") {
     if (sub === "list") {
       const all = await listBackups(store);
-      print(all.map((b) => ({ id: b.id, kind: b.manifest?.kind, createdAt: b.manifest?.createdAt, rows: b.manifest?.tables.user_memories?.rows })),
-        all.map((b) => `${b.id}  ${b.manifest ? `${b.manifest.tables.user_memories?.rows ?? 0} memories  ${b.manifest.label ?? ""}` : "(no manifest)"}`).join("\n") || "no backups");
+      print(all.map((b) => ({ id: b.id, kind: b.manifest?.kind ?? null, label: b.manifest?.label ?? null, createdAt: b.manifest?.createdAt ?? null,
+        rows: b.manifest?.tables.user_memories?.rows ?? null, readable: b.manifest !== null })),
+        all.map((b) => `${b.id}  ${b.manifest
+          ? `${b.manifest.tables.user_memories?.rows ?? 0} memories  ${b.manifest.kind === "safety" ? "safety backup " : ""}${b.manifest.label ?? ""}`.trimEnd()
+          : "(manifest missing or damaged: memory backup verify " + b.id + ")"}`).join("\n") || "no backups");
       return EXIT.ok;
     }
     if (sub === "verify") {

@@ -24,7 +24,7 @@ afterAll(async () => {
 describe("backups in Supabase Storage", () => {
   it("create, list, verify and restore through the Storage API", async () => {
     const manifest = await createBackup(database.sql, store, "weekly");
-    expect(storage.requests.filter((r) => r.startsWith("POST /storage/v1/object/memory-backups/project-a/")).length).toBe(TABLES.length + 1);
+    expect(storage.requests.filter((r) => r.startsWith("POST /storage/v1/object/memory-backups/project-a/")).length).toBe(TABLES.length + 2); // the files, the manifest, its digest
     expect((await listBackups(store)).map((b) => b.id)).toEqual([manifest.id]);
     expect((await verifyBackup(store, manifest.id)).ok).toBe(true);
     await database.sql`delete from public.memory_access`;

@@ -6,9 +6,10 @@ import { join } from "node:path";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
-  createBackup, expiredBackups, LocalFolderStore, pruneBackups, restoreBackup, RestoreRefused, TABLES, verifyBackup,
+  createBackup, expiredBackups, FORMAT, LocalFolderStore, pruneBackups, restoreBackup, RestoreRefused, TABLES, verifyBackup,
   type BackupKind, type Manifest,
 } from "../shared/backup/index.ts";
+import { writeManifest } from "../shared/backup/manifest.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 let database: TestDatabase;
@@ -58,6 +59,14 @@ afterAll(async () => {
   await rm(folder, { recursive: true, force: true });
 });
 
+/** A copy of a backup under a new id, its manifest changed as given and sealed again (a digest that matches). */
+async function copyOf(backup: Manifest, change: Partial<Manifest> = {}): Promise<string> {
+  const id = `copy-${crypto.randomUUID()}`;
+  await cp(join(folder, backup.id), join(folder, id), { recursive: true });
+  await writeManifest(store, { ...backup, ...change, id });
+  return id;
+}
+
 async function wipe() {
   await database.sql.begin(async (tx) => {
     await tx`set local session_replication_role = replica`;
@@ -87,7 +96,7 @@ describe("backups", () => {
     expect((await checksums()).user_memories).not.toBe(before.user_memories);
     const result = await restoreBackup(database.sql, store, full.id);
     expect(result.restored.user_memories).toBe(full.tables.user_memories.rows);
-    expect(result.safetyBackupId).toMatch(/^manual-/);
+    expect(result.safetyBackupId).toMatch(/^safety-/);
     expect(await checksums()).toEqual(before);
   });
 
@@ -170,19 +179,15 @@ describe("backups", () => {
     }, /checksum_mismatch|corrupt/],
     ["a truncated file", async (dir: string) => truncate(join(dir, "user_memories.ndjson.gz"), 40), /truncated|corrupt/],
     ["a deleted manifest", async (dir: string) => rm(join(dir, "manifest.json")), /missing_manifest/],
-    // Every file decompresses and loads; only the verdict awaited before commit can refuse it.
+    // An intact manifest whose file checksum differs: every file decompresses and loads; only the verdict awaited
+    // before commit can refuse it.
     ["files that load but do not match the manifest's checksum", async (dir: string) => {
-      const m = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"));
+      const m: Manifest = JSON.parse(await readFile(join(dir, "manifest.json"), "utf8"));
       m.tables.user_memories.sha256 = "0".repeat(64);
-      await writeFile(join(dir, "manifest.json"), JSON.stringify(m));
+      await writeManifest(new LocalFolderStore(join(dir, "..")), m);
     }, /checksum_mismatch/],
   ])("refuses %s: verify says why and restore changes nothing", async (_, damage, problem) => {
-    const copyId = `damaged-${crypto.randomUUID()}`;
-    await cp(join(folder, full.id), join(folder, copyId), { recursive: true });
-    if (await readFile(join(folder, copyId, "manifest.json")).catch(() => null)) {
-      const m = JSON.parse(await readFile(join(folder, copyId, "manifest.json"), "utf8"));
-      await writeFile(join(folder, copyId, "manifest.json"), JSON.stringify({ ...m, id: copyId }));
-    }
+    const copyId = await copyOf(full);
     await damage(join(folder, copyId));
     const verification = await verifyBackup(store, copyId);
     expect(verification.ok).toBe(false);
@@ -192,6 +197,98 @@ describe("backups", () => {
     expect(error).toBeInstanceOf(RestoreRefused);
     expect(error.reason).toBe("invalid_backup");
     expect(await checksums()).toEqual(stateBefore);
+  });
+
+  it("catches every changed byte of the manifest and its digest: verify says so, restore refuses before anything", async () => {
+    const id = await copyOf(full);
+    const backupsBefore = await store.ids();
+    const stateBefore = await checksums();
+    let flips = 0;
+    for (const file of ["manifest.json", "manifest.json.sha256"]) {
+      const path = join(folder, id, file);
+      const original = await readFile(path);
+      for (let at = 0; at < original.length; at++) {
+        const damaged = Buffer.from(original);
+        damaged[at] ^= 0x01; // the smallest change: '2' becomes '3', 'a' becomes '`'
+        await writeFile(path, damaged);
+        const verification = await verifyBackup(store, id);
+        expect(verification.ok, `${file} byte ${at} changed`).toBe(false);
+        expect(verification.problems[0].problem).toBe("corrupt_manifest");
+        const error = await restoreBackup(database.sql, store, id).catch((e) => e);
+        expect([error instanceof RestoreRefused, error.reason], `${file} byte ${at}: ${error.message}`).toEqual([true, "invalid_backup"]);
+        flips++;
+      }
+      await writeFile(path, original);
+    }
+    expect((await verifyBackup(store, id)).ok).toBe(true);
+    expect(flips).toBeGreaterThan(1000);
+    expect(await store.ids()).toEqual(backupsBefore); // no safety backup was taken
+    expect(await checksums()).toEqual(stateBefore);
+  }, 120_000);
+
+  it("catches changed bytes of every data file: verify says so, restore refuses and changes nothing", async () => {
+    const id = await copyOf(full);
+    const stateBefore = await checksums();
+    for (const table of TABLES) {
+      const path = join(folder, id, `${table.name}.ndjson.gz`);
+      const original = await readFile(path);
+      // The gzip header (some bytes of which no CRC covers), the middle, and the trailer (CRC and length).
+      const offsets = [...new Set([0, 3, 4, 8, 9, 12, Math.floor(original.length / 2), original.length - 8, original.length - 4, original.length - 1])];
+      for (const at of offsets) {
+        const damaged = Buffer.from(original);
+        damaged[at] ^= 0x01;
+        await writeFile(path, damaged);
+        const verification = await verifyBackup(store, id);
+        expect(verification.ok, `${table.name} byte ${at} changed`).toBe(false);
+        // The damaged table alone: the same load and verdict as a full restore, in a fraction of the time.
+        const error = await restoreBackup(database.sql, store, id, { safetyBackup: false, tables: [table.name] }).catch((e) => e);
+        expect([error instanceof RestoreRefused, error.reason], `${table.name} byte ${at}: ${error.message}`).toEqual([true, "invalid_backup"]);
+      }
+      await writeFile(path, original);
+    }
+    expect(await checksums()).toEqual(stateBefore);
+  }, 120_000);
+
+  it("checks the manifest's counts against the rows, per table and per user", async () => {
+    // Sealed (the digest matches), yet one user's count is one more than that user's rows in the file.
+    const user = users[0];
+    const counts = { ...full.users[user], user_memories: full.users[user].user_memories! + 1 };
+    const other = users[1];
+    const id = await copyOf(full, {
+      users: { ...full.users, [user]: counts, [other]: { ...full.users[other], user_memories: full.users[other].user_memories! - 1 } },
+    });
+    const verification = await verifyBackup(store, id);
+    expect(verification.problems).toEqual([expect.objectContaining({ file: "user_memories.ndjson.gz", problem: "user_count_mismatch",
+      detail: expect.stringContaining(`${user}: ${full.users[user].user_memories} rows, manifest says ${counts.user_memories}`) })]);
+    const error = await restoreBackup(database.sql, store, id, { safetyBackup: false }).catch((e) => e);
+    expect(error.reason).toBe("invalid_backup");
+    // Counts that do not add up to the table's are refused from the manifest alone.
+    const inconsistent = await copyOf(full, { users: { ...full.users, [user]: counts } });
+    expect((await verifyBackup(store, inconsistent)).problems).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
+      detail: expect.stringMatching(/user_memories: the per-user counts add up to/) })]);
+  });
+
+  it("refuses a backup missing a data file, naming it, before the safety backup", async () => {
+    for (const table of TABLES) {
+      const id = await copyOf(full);
+      await rm(join(folder, id, `${table.name}.ndjson.gz`));
+      const verification = await verifyBackup(store, id);
+      expect(verification.problems).toEqual([expect.objectContaining({ file: `${table.name}.ndjson.gz`, problem: "missing_file" })]);
+      const backupsBefore = await store.ids();
+      const stateBefore = await checksums();
+      const error = await restoreBackup(database.sql, store, id).catch((e) => e);
+      expect([error.reason, error.message]).toEqual(["invalid_backup", expect.stringContaining(`${table.name}.ndjson.gz is missing`)]);
+      expect(await store.ids()).toEqual(backupsBefore);
+      expect(await checksums()).toEqual(stateBefore);
+      await store.remove(id);
+    }
+  });
+
+  it("takes its safety backup among the others, as a safety backup", async () => {
+    const result = await restoreBackup(database.sql, store, full.id, { userIds: [users[2]] });
+    const safety = (await verifyBackup(store, result.safetyBackupId!)).manifest!;
+    expect([safety.kind, safety.label, result.safetyBackupId]).toEqual(["safety", `before restoring ${full.id}`, expect.stringMatching(/^safety-/)]);
+    expect(await store.ids()).toContain(result.safetyBackupId);
   });
 
   it("refuses a user id that is not a uuid before taking a safety backup or changing anything", async () => {
@@ -204,10 +301,7 @@ describe("backups", () => {
   });
 
   it("refuses a backup from a newer schema", async () => {
-    const newerId = `newer-${crypto.randomUUID()}`;
-    await cp(join(folder, full.id), join(folder, newerId), { recursive: true });
-    const m = JSON.parse(await readFile(join(folder, newerId, "manifest.json"), "utf8"));
-    await writeFile(join(folder, newerId, "manifest.json"), JSON.stringify({ ...m, id: newerId, schemaVersion: "29991231235959" }));
+    const newerId = await copyOf(full, { schemaVersion: "29991231235959" });
     const error = await restoreBackup(database.sql, store, newerId).catch((e) => e);
     expect([error.reason, error.message]).toEqual(["newer_schema", expect.stringMatching(/memory migrate up/)]);
   });
@@ -217,8 +311,10 @@ describe("retention over a simulated year", () => {
   const now = new Date("2027-01-31T12:00:00Z");
   const day = 86_400_000;
   const manifests: Manifest[] = [];
-  const add = (kind: BackupKind, daysAgo: number) =>
-    manifests.push({ id: `${kind}-${daysAgo}`, kind, createdAt: new Date(now.getTime() - daysAgo * day).toISOString() } as Manifest);
+  const add = (kind: BackupKind, daysAgo: number) => manifests.push({
+    format: FORMAT, id: `${kind}-${daysAgo}`, kind, createdAt: new Date(now.getTime() - daysAgo * day).toISOString(),
+    schemaVersion: null, tables: {}, users: {},
+  });
   for (let d = 0; d < 400; d++) add("daily", d);
   for (let d = 0; d < 400; d += 7) add("weekly", d + 0.5);
   for (let d = 0; d < 400; d += 30) add("monthly", d + 0.25);
@@ -229,7 +325,7 @@ describe("retention over a simulated year", () => {
     const kept = manifests.filter((m) => !expired.has(m.id));
     const count = (kind: BackupKind) => kept.filter((m) => m.kind === kind).length;
     expect([count("daily"), count("weekly"), count("monthly"), count("manual")]).toEqual([31, 12, 13, 4]);
-    expect(kept.every((m) => m.kind === "manual" || now.getTime() - Date.parse(m.createdAt) <= { daily: 30, weekly: 84, monthly: 365, manual: 0 }[m.kind] * day)).toBe(true);
+    expect(kept.every((m) => m.kind === "manual" || now.getTime() - Date.parse(m.createdAt) <= { daily: 30, weekly: 84, monthly: 365, manual: 0, safety: 0 }[m.kind] * day)).toBe(true);
   });
 
   it("never deletes the newest backup, however old", () => {
@@ -241,11 +337,7 @@ describe("retention over a simulated year", () => {
     const dir = await mkdtemp(join(tmpdir(), "prune-"));
     const s = new LocalFolderStore(dir);
     const sample = manifests.filter((_, i) => i % 9 === 0);
-    for (const m of sample) {
-      const w = await s.writer(m.id, "manifest.json");
-      w.end(JSON.stringify(m));
-      await new Promise((r) => w.on("finish", r));
-    }
+    for (const m of sample) await writeManifest(s, m);
     const removed = await pruneBackups(s, { now });
     expect(removed.sort()).toEqual(expiredBackups(sample, now).sort());
     expect((await s.ids()).sort()).toEqual(sample.map((m) => m.id).filter((id) => !removed.includes(id)).sort());

@@ -47,6 +47,13 @@ describe("memory backup", () => {
     expect(JSON.parse(restored.stdout).restored.user_memories).toBe(1);
     const [{ active }] = await database.sql`select is_active as active from public.user_memories`;
     expect(active).toBe(true);
+    // The safety backup sits with the others (newest first), and says what it is.
+    const safety = JSON.parse(restored.stdout).safetyBackupId;
+    expect(JSON.parse((await memory(["list"])).stdout)).toEqual([
+      expect.objectContaining({ id: safety, kind: "safety", label: `before restoring ${id}`, rows: 1 }),
+      expect.objectContaining({ id, kind: "daily" }),
+    ]);
+    expect(safety).toMatch(/^safety-\d{8}T\d{9}Z$/);
   });
 
   it("reports a damaged backup with exit 1, and refuses to restore it", async () => {

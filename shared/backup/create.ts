@@ -1,10 +1,10 @@
 // createBackup: every table of the memory system from one consistent snapshot (repeatable read, read only),
 // streamed by COPY into gzipped NDJSON: no row is held or parsed here, so memory stays flat however large the data.
-import { once } from "node:events";
 import { pipeline } from "node:stream/promises";
 import { createGzip } from "node:zlib";
 import type postgres from "postgres";
-import { backupId, FORMAT, type BackupKind, type Manifest, TABLES } from "./format.ts";
+import { backupId, FORMAT, type BackupKind, type Manifest, tableFile, TABLES } from "./format.ts";
+import { writeManifest } from "./manifest.ts";
 import { checksumTap, copyOut, copyOutJson, lineCounter } from "./ndjson-copy.ts";
 import type { BackupStore } from "./store.ts";
 
@@ -14,13 +14,6 @@ export interface CreateOptions {
   label?: string;
   now?: Date;
   onProgress?: (progress: Progress) => void;
-}
-
-/** Writes a JSON document as a backup file. */
-export async function writeJson(store: BackupStore, id: string, file: string, value: unknown): Promise<void> {
-  const out = await store.writer(id, file);
-  out.end(JSON.stringify(value, null, 2));
-  await once(out, "finish");
 }
 
 export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: BackupKind, options: CreateOptions = {}): Promise<Manifest> {
@@ -36,7 +29,7 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
       const columns = (await tx`select column_name from information_schema.columns
         where table_schema = 'public' and table_name = ${table.name} and is_generated = 'NEVER'
         order by ordinal_position`).map((r) => r.column_name as string);
-      const file = `${table.name}.ndjson.gz`;
+      const file = tableFile(table.name);
       const tap = checksumTap();
       const counter = lineCounter((lines) => options.onProgress?.({ table: table.name, rows: lines, bytes: tap.bytes() }));
       // Level 4: smaller than level 3 on this data and no slower (bench:backup; level 6 is 5x slower).
@@ -52,8 +45,8 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
         (manifest.users[user_id] ??= {})[table.name] = n;
       }
     }
-    // The manifest is written last: a backup without one is incomplete.
-    await writeJson(store, id, "manifest.json", manifest);
+    // The manifest and its digest are written last: a backup without both is incomplete.
+    await writeManifest(store, manifest);
     return manifest;
   })) as Manifest;
 }

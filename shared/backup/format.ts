@@ -1,9 +1,17 @@
-// The backup format (version 1): one gzipped NDJSON file per table (the non-generated columns of each row) and
-// a manifest with the schema version, row counts per table and per user, and the SHA-256 of every file.
+// The backup format (version 2): one gzipped NDJSON file per table (the non-generated columns of each row), a
+// manifest with the schema version, row counts per table and per user, and the SHA-256 of every file, and beside
+// it manifest.json.sha256, the SHA-256 of the manifest's own bytes (in sha256sum's format), written last: every
+// byte of a backup is covered. Version 1 had no manifest digest; its backups are still read.
 
-export const FORMAT = "supabase-chat-memory-backup/1";
+export const FORMAT = "supabase-chat-memory-backup/2";
+export const READABLE_FORMATS = [FORMAT, "supabase-chat-memory-backup/1"] as const;
+export const MANIFEST = "manifest.json";
+export const MANIFEST_DIGEST = "manifest.json.sha256";
+/** The kinds one may ask for. */
 export const KINDS = ["daily", "weekly", "monthly", "manual"] as const;
-export type BackupKind = (typeof KINDS)[number];
+/** And "safety": what a restore takes of the data it is about to replace. */
+export const ALL_KINDS = [...KINDS, "safety"] as const;
+export type BackupKind = (typeof ALL_KINDS)[number];
 
 /** The memory system's tables, in restore order (referenced before referencing). */
 export const TABLES = [
@@ -29,7 +37,7 @@ export interface TableEntry {
 }
 
 export interface Manifest {
-  format: typeof FORMAT;
+  format: (typeof READABLE_FORMATS)[number];
   id: string;
   kind: BackupKind;
   label?: string;
@@ -38,6 +46,11 @@ export interface Manifest {
   tables: Record<string, TableEntry>;
   /** Per user: rows in each per-user table. */
   users: Record<string, Record<string, number>>;
+}
+
+/** The file of a table in every backup. */
+export function tableFile(table: string): string {
+  return `${table}.ndjson.gz`;
 }
 
 /** kind-YYYYMMDDTHHMMSSmmmZ: sorts by time; milliseconds so a safety backup right after another does not collide. */

@@ -8,10 +8,11 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type postgres from "postgres";
 import { createBackup } from "./create.ts";
-import { FORMAT, TABLES, type TableName } from "./format.ts";
+import { TABLES, type Manifest, type TableName } from "./format.ts";
+import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
 import { COPY_AS_LINES, lineCounter } from "./ndjson-copy.ts";
-import { readManifest, type Verification, verifyBackup } from "./verify.ts";
+import { type Verification, verifyBackup } from "./verify.ts";
 
 export class RestoreRefused extends Error {
   constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "invalid_user_id" | "count_mismatch") {
@@ -54,15 +55,24 @@ async function dropSecondaryIndexes(tx: postgres.TransactionSql, table: string):
   return indexes.map((i) => i.definition as string);
 }
 
+/** The manifest, intact, and every file it names present: checked before anything is taken or changed. */
+async function checkedManifest(store: BackupStore, id: string): Promise<Manifest> {
+  let manifest: Manifest;
+  try {
+    manifest = await readManifest(store, id);
+  } catch (error) {
+    throw new RestoreRefused(`backup ${id} does not verify: manifest.json: ${(error as Error).message}`, "invalid_backup");
+  }
+  for (const entry of Object.values(manifest.tables)) {
+    if (!(await store.exists(id, entry.file))) {
+      throw new RestoreRefused(`backup ${id} is incomplete: ${entry.file} is missing; nothing was changed`, "invalid_backup");
+    }
+  }
+  return manifest;
+}
+
 export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  // Verification reads every file once more; it runs while the safety backup is taken and the rows load, and its
-  // verdict is awaited before anything commits. Only a backup without a readable manifest is refused at once.
-  const verifying = verifyBackup(store, id).catch((error: Error): Verification =>
-    ({ id, ok: false, manifest: null, problems: [{ file: "*", problem: "corrupt", detail: error.message }] }));
-  const refusal = (v: Verification) =>
-    new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem}`).join("; ")}`, "invalid_backup");
-  const manifest = await readManifest(store, id).catch(() => null);
-  if (!manifest || manifest.format !== FORMAT) throw refusal(await verifying);
+  const manifest = await checkedManifest(store, id);
   const [{ version }] = await sql`select max(version) as version from supabase_migrations.schema_migrations`;
   if (manifest.schemaVersion && (!version || manifest.schemaVersion > version)) {
     throw new RestoreRefused(`backup ${id} was taken at schema version ${manifest.schemaVersion}, and this database is at ` +
@@ -83,7 +93,13 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser) &&
     (t.perUser || manifest.tables[t.name] !== undefined));
 
-  const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "manual", { label: `before restoring ${id}` });
+  // Verification reads every file once more; it runs while the safety backup is taken and the rows load, and its
+  // verdict is awaited before anything commits.
+  const verifying = verifyBackup(store, id).catch((error: Error): Verification =>
+    ({ id, ok: false, manifest: null, problems: [{ file: "*", problem: "corrupt", detail: error.message }] }));
+  const refusal = (v: Verification) =>
+    new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem} (${p.detail})`).join("; ")}`, "invalid_backup");
+  const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "safety", { label: `before restoring ${id}` });
   const restored: Record<string, number> = {};
   const load = async (tx: postgres.TransactionSql) => {
     await tx`set local session_replication_role = replica`;
@@ -113,8 +129,11 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
         with (toast_tuple_target = 8160) on commit drop`;
       await tx`truncate pg_temp.memory_restore_lines`;
       const counter = lineCounter((lines) => options.onProgress?.(table.name, lines));
+      // The file is opened before the COPY starts: a file that cannot be read fails here, not mid-COPY (where the
+      // connection could only be destroyed).
+      const source = await store.reader(id, entry.file);
       const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
-      await pipeline(await store.reader(id, entry.file), createGunzip(), counter, sink);
+      await pipeline(source, createGunzip(), counter, sink);
       // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
       // its quotes escaped, so only the key matches), then checked again on the parsed row.
       const [linesOfUsers, rowsOfUsers, parameters] = users

@@ -1,5 +1,5 @@
-// Retention: daily backups kept 30 days, weekly 12 weeks, monthly 12 months, manual until deleted; the newest
-// complete backup is never deleted, whatever its age.
+// Retention: daily backups kept 30 days, weekly 12 weeks, monthly 12 months, manual and safety backups until
+// deleted; the newest complete backup is never deleted, whatever its age.
 import type { BackupKind, Manifest } from "./format.ts";
 import type { BackupStore } from "./store.ts";
 import { listBackups } from "./verify.ts";
@@ -7,7 +7,7 @@ import { listBackups } from "./verify.ts";
 export type RetentionPolicy = Record<BackupKind, number | null>;
 
 const DAY = 86_400_000;
-export const DEFAULT_RETENTION: RetentionPolicy = { daily: 30 * DAY, weekly: 12 * 7 * DAY, monthly: 365 * DAY, manual: null };
+export const DEFAULT_RETENTION: RetentionPolicy = { daily: 30 * DAY, weekly: 12 * 7 * DAY, monthly: 365 * DAY, manual: null, safety: null };
 
 /** The ids retention removes at `now`. Backups without a readable manifest are never chosen (verify them). */
 export function expiredBackups(manifests: Manifest[], now: Date, policy: RetentionPolicy = DEFAULT_RETENTION): string[] {

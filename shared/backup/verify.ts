@@ -1,14 +1,18 @@
-// verifyBackup: the manifest is there and readable, and every file has its checksum, decompresses, and holds
-// the rows the manifest counts. listBackups: what the store holds, newest first.
+// verifyBackup: the manifest is intact (its digest) and consistent, and every file has its checksum, decompresses,
+// and holds the rows the manifest counts, per table and per user. listBackups: what the store holds, newest first.
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
-import { FORMAT, type Manifest } from "./format.ts";
-import { checksumTap, lineCounter } from "./ndjson-copy.ts";
+import { type Manifest, TABLES } from "./format.ts";
+import { ManifestError, readManifest } from "./manifest.ts";
+import { checksumTap, lineCounter, userCounter } from "./ndjson-copy.ts";
 import type { BackupStore } from "./store.ts";
 
+export { readManifest } from "./manifest.ts";
+
 export type Problem =
-  | "missing_manifest" | "corrupt_manifest" | "missing_file" | "checksum_mismatch" | "truncated" | "corrupt" | "row_count_mismatch";
+  | "missing_manifest" | "corrupt_manifest" | "missing_file" | "checksum_mismatch" | "truncated" | "corrupt"
+  | "row_count_mismatch" | "user_count_mismatch";
 
 export interface Verification {
   id: string;
@@ -17,38 +21,36 @@ export interface Verification {
   problems: { file: string; problem: Problem; detail: string }[];
 }
 
-async function readText(store: BackupStore, id: string, file: string): Promise<string> {
-  let text = "";
-  for await (const chunk of await store.reader(id, file)) text += chunk;
-  return text;
-}
+const PER_USER = new Set<string>(TABLES.filter((t) => t.perUser).map((t) => t.name));
 
-export async function readManifest(store: BackupStore, id: string): Promise<Manifest> {
-  return JSON.parse(await readText(store, id, "manifest.json")) as Manifest;
+/** Where the rows of each user in a file differ from the manifest's count: "user: n rows, manifest says m". */
+function userCountDifferences(table: string, counted: Map<string, number>, manifest: Manifest): string[] {
+  const users = new Set([...counted.keys(), ...Object.keys(manifest.users).filter((u) => manifest.users[u][table] !== undefined)]);
+  return [...users].filter((u) => (counted.get(u) ?? 0) !== (manifest.users[u]?.[table] ?? 0))
+    .map((u) => `${u}: ${counted.get(u) ?? 0} rows, manifest says ${manifest.users[u]?.[table] ?? 0}`);
 }
 
 export async function verifyBackup(store: BackupStore, id: string, onProgress?: (file: string, rows: number) => void): Promise<Verification> {
-  const problems: Verification["problems"] = [];
-  if (!(await store.exists(id, "manifest.json"))) {
-    return { id, ok: false, manifest: null, problems: [{ file: "manifest.json", problem: "missing_manifest", detail: "no manifest: the backup is incomplete or damaged" }] };
-  }
   let manifest: Manifest;
   try {
     manifest = await readManifest(store, id);
-    if (manifest.format !== FORMAT) throw new Error(`unknown format ${String(manifest.format)}`);
   } catch (error) {
-    return { id, ok: false, manifest: null, problems: [{ file: "manifest.json", problem: "corrupt_manifest", detail: (error as Error).message }] };
+    const problem = error instanceof ManifestError ? error.problem : "corrupt_manifest";
+    return { id, ok: false, manifest: null, problems: [{ file: "manifest.json", problem, detail: (error as Error).message }] };
   }
+  const problems: Verification["problems"] = [];
   for (const [table, entry] of Object.entries(manifest.tables)) {
     if (!(await store.exists(id, entry.file))) {
       problems.push({ file: entry.file, problem: "missing_file", detail: `${table}: file missing` });
       continue;
     }
     const tap = checksumTap();
+    const users = userCounter();
     let rows = 0;
     try {
       const counter = lineCounter((lines) => onProgress?.(entry.file, lines));
-      await pipeline(await store.reader(id, entry.file), tap, createGunzip(), counter, new Writable({ write: (_c, _e, done) => done() }));
+      const sink = new Writable({ write: (_c, _e, done) => done() });
+      await pipeline(await store.reader(id, entry.file), tap, createGunzip(), counter, ...(PER_USER.has(table) ? [users] : []), sink);
       rows = counter.lines();
     } catch (error) {
       const message = (error as Error).message;
@@ -56,16 +58,20 @@ export async function verifyBackup(store: BackupStore, id: string, onProgress?: 
       continue;
     }
     const sha256 = tap.sha256();
+    const differences = PER_USER.has(table) ? userCountDifferences(table, users.counts(), manifest) : [];
     if (sha256 !== entry.sha256) {
       problems.push({ file: entry.file, problem: "checksum_mismatch", detail: `${table}: SHA-256 ${sha256}, manifest says ${entry.sha256}` });
     } else if (rows !== entry.rows) {
       problems.push({ file: entry.file, problem: "row_count_mismatch", detail: `${table}: ${rows} rows, manifest says ${entry.rows}` });
+    } else if (differences.length) {
+      problems.push({ file: entry.file, problem: "user_count_mismatch", detail: `${table}: ${differences.slice(0, 3).join("; ")}` });
     }
     onProgress?.(entry.file, rows);
   }
   return { id, ok: problems.length === 0, manifest, problems };
 }
 
+/** Every backup in the store; manifest null where it is missing or does not verify (see verifyBackup). */
 export async function listBackups(store: BackupStore): Promise<{ id: string; manifest: Manifest | null }[]> {
   const out = [];
   for (const id of await store.ids()) {
