@@ -1,6 +1,7 @@
 // The jobs pg_cron runs, by hand: `memory dedupe|cleanup|expire|fold|stats|jobs`, on Supabase or plain PostgreSQL.
 import { parseArgs } from "node:util";
 import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
+import { isUuid } from "../shared/schemas/fields.ts";
 
 const USAGE = `usage: memory <dedupe|cleanup|expire|fold|stats|jobs> [options]
 
@@ -16,7 +17,6 @@ options:
   --json                  machine-readable output
   -h, --help              this text`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function maintenanceCommand(command: string, argv: string[]): Promise<number> {
   let values;
@@ -36,7 +36,7 @@ export async function maintenanceCommand(command: string, argv: string[]): Promi
     console.log(USAGE);
     return EXIT.ok;
   }
-  if (values.user !== undefined && !UUID.test(values.user)) {
+  if (values.user !== undefined && !isUuid(values.user)) {
     console.error(`memory ${command}: --user must be a user id (UUID), not '${values.user}'`);
     return EXIT.usage;
   }

@@ -1,6 +1,7 @@
 // `memory history ID` and `memory unmerge ID`: what was said about a memory, and undoing a merge, for operators.
 import { parseArgs } from "node:util";
 import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
+import { isUuid } from "../shared/schemas/fields.ts";
 
 const USAGE = `usage: memory <history|unmerge> ID [options]
 
@@ -13,7 +14,6 @@ options:
   --json                  machine-readable output
   -h, --help              this text`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export async function memoriesCommand(command: "history" | "unmerge", argv: string[]): Promise<number> {
   let values;
@@ -32,7 +32,7 @@ export async function memoriesCommand(command: "history" | "unmerge", argv: stri
     return EXIT.ok;
   }
   const [id] = positionals;
-  if (!id || !UUID.test(id) || (values.user !== undefined && !UUID.test(values.user))) {
+  if (!id || !isUuid(id) || (values.user !== undefined && !isUuid(values.user))) {
     console.error(`memory ${command}: give the id (a UUID) of a memory or sighting${values.user !== undefined ? ", and --user as a UUID" : ""}\n\n${USAGE}`);
     return EXIT.usage;
   }

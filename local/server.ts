@@ -1,9 +1,17 @@
-// Serves the edge function handlers on Node at Supabase's local URLs: /functions/v1/<name>.
+// Serves the edge function handlers on Node at Supabase's local URLs: /functions/v1/<name>. Every request gets a
+// deliberate JSON answer, slow clients are cut off, and close() drains the requests in flight.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import { Readable } from "node:stream";
-import { json } from "../shared/http/respond.ts";
+import { errorResponse, json } from "../shared/http/respond.ts";
+import { ApiError } from "../shared/http/errors.ts";
 
 export type Handler = (req: Request) => Promise<Response>;
+
+/** How long a client may take: to send its headers, its whole request, and between requests on one connection. */
+export const TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
+
+/** Methods the Fetch API cannot carry (new Request refuses them): answered here, as no function serves them. */
+const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
 function toRequest(req: IncomingMessage, origin: string): Request {
   const headers = new Headers();
@@ -24,20 +32,66 @@ async function send(res: ServerResponse, response: Response): Promise<void> {
   res.end(response.body ? Buffer.from(await response.arrayBuffer()) : undefined);
 }
 
-export function serveFunctions(functions: Record<string, Handler>, port: number, host = "127.0.0.1"): Promise<Server> {
+/** The function a path names, only among those served (not "constructor" or "__proto__" of a plain object). */
+function handlerFor(functions: Map<string, Handler>, url: string): Handler | undefined {
+  const name = /^\/functions\/v1\/([^/?#]+)/.exec(url)?.[1];
+  return name === undefined ? undefined : functions.get(name);
+}
+
+function answer(functions: Map<string, Handler>, req: IncomingMessage, origin: string): Promise<Response> | Response {
+  const handler = handlerFor(functions, req.url ?? "");
+  if (!handler) {
+    return json({ error: { code: "not_found", message: `no function at ${req.url}; try /functions/v1/${[...functions.keys()].join(" or ")}`,
+      details: [{ field: "path", rule: "route" }] } }, 404);
+  }
+  if (FORBIDDEN_METHODS.has(req.method ?? "")) {
+    return errorResponse(new ApiError(405, "method_not_allowed", `${req.method} is not supported`, [{ field: "method", rule: "allowed" }]));
+  }
+  return handler(toRequest(req, origin));
+}
+
+export interface FunctionServer extends Server {
+  /** Stops accepting connections, lets the requests in flight finish (up to `graceMs`), then closes the rest. */
+  drain(graceMs?: number): Promise<void>;
+}
+
+export function serveFunctions(functions: Record<string, Handler>, port: number, host = "127.0.0.1",
+  timeouts = TIMEOUTS): Promise<FunctionServer> {
+  const served = new Map(Object.entries(functions));
   let origin = `http://${host}:${port}`;
-  const server = createServer(async (req, res) => {
-    const name = /^\/functions\/v1\/([^/?]+)/.exec(req.url ?? "")?.[1];
-    const handler = name ? functions[name] : undefined;
-    try {
-      await send(res, handler
-        ? await handler(toRequest(req, origin))
-        : json({ error: { code: "not_found", message: `no function at ${req.url}; try /functions/v1/${Object.keys(functions).join(" or ")}`, details: [] } }, 404));
-    } catch (error) {
-      console.error(error);
-      if (!res.headersSent) res.writeHead(500, { "Content-Type": "application/json" });
-      res.end(JSON.stringify({ error: { code: "internal_error", message: "unexpected error", details: [] } }));
-    }
+  const server = createServer({
+    headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: timeouts.keepAliveMs,
+    // How often those timeouts are enforced (Node's default is every 30 s).
+    connectionsCheckingInterval: Math.min(1000, timeouts.headersMs / 2),
+  },
+    async (req, res) => {
+      try {
+        await send(res, await answer(served, req, origin));
+      } catch (error) {
+        // A handler answers every error itself; this is what is left (a response that could not be sent).
+        if (res.headersSent) res.destroy();
+        else await send(res, errorResponse(error));
+      }
+    }) as FunctionServer;
+  // What Node's parser refuses (a malformed request line or header, headers too large, a client too slow) is
+  // answered in JSON too, then the connection is closed.
+  server.on("clientError", (error: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) return socket.destroy();
+    const [status, code, reason] = error.code === "HPE_HEADER_OVERFLOW" ? [431, "headers_too_large", "Request Header Fields Too Large"]
+      : error.code === "ERR_HTTP_REQUEST_TIMEOUT" ? [408, "request_timeout", "Request Timeout"]
+      : [400, "malformed_request", "Bad Request"];
+    const body = JSON.stringify({ error: { code, message: `the request could not be read: ${error.code ?? error.message}`, details: [] } });
+    socket.end(`HTTP/1.1 ${status} ${reason}\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n` +
+      `Connection: close\r\n\r\n${body}`);
+  });
+  server.drain = (graceMs = 10_000) => new Promise((resolve) => {
+    const force = setTimeout(() => server.closeAllConnections(), graceMs);
+    force.unref();
+    server.close(() => {
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
   });
   return new Promise((resolve, reject) => {
     server.once("error", reject);

@@ -13,7 +13,8 @@ import { embedderFromEnv } from "../shared/embeddings/from-env.ts";
 import type { SqlExecutor } from "../shared/db/executor.ts";
 import { memoryStoreHandler } from "../shared/handlers/memory-store.ts";
 import { memorySearchHandler } from "../shared/handlers/memory-search.ts";
-import { serveFunctions } from "./server.ts";
+import { type FunctionServer, serveFunctions } from "./server.ts";
+import { createServer } from "node:net";
 import { DEMO_USER_ID, LOCAL_JWT_SECRET, localIssuer, serviceToken, userToken } from "./demo-auth.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -36,8 +37,43 @@ async function openDatabase(): Promise<{ admin: SqlExecutor; requests: RequestDa
   return { admin: embedded.db, requests: pgliteRequestDatabase(embedded.pg), label: `PGlite (${dataDir})`, close: embedded.close };
 }
 
+/** Refuses a port already taken before any data is opened or migrated, naming the variable that picks another. */
+function checkPortFree(): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer().once("error", (error: NodeJS.ErrnoException) => {
+      reject(new StartError(error.code === "EADDRINUSE"
+        ? `port ${port} is already in use (another npm start?): stop it, or choose another port with PORT=<port> npm start`
+        : `cannot listen on 127.0.0.1:${port} (${error.code ?? error.message}); choose another port with PORT=<port>`));
+    });
+    probe.listen(port, "127.0.0.1", () => probe.close(() => resolve()));
+  });
+}
+
+/** A failure to start that one line explains (no stack trace). */
+class StartError extends Error {}
+
 async function main() {
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new StartError(`PORT must be a port number, not ${process.env.PORT}`);
+  await checkPortFree();
+  let server: FunctionServer | undefined;
+  let fold: NodeJS.Timeout | undefined;
+  let stopping = false;
   const database = await openDatabase();
+  // Ctrl-C (SIGINT) or SIGTERM: stop accepting, let the requests in flight finish, close the database, say so.
+  const stop = async (signal: string) => {
+    if (stopping) {
+      console.log(`memory API: ${signal} again, exiting without waiting`);
+      process.exit(1);
+    }
+    stopping = true;
+    clearInterval(fold);
+    await server?.drain();
+    await database.close();
+    console.log(`memory API stopped (${signal}): requests in flight finished, database closed`);
+    process.exit(0);
+  };
+  process.on("SIGINT", () => void stop("SIGINT"));
+  process.on("SIGTERM", () => void stop("SIGTERM"));
   const ran = await migrateUp(database.admin, await readMigrations(`${root}supabase/migrations`));
   await database.admin.query(`insert into auth.users (id, email, role, aud) values ($1, 'demo@example.com', 'authenticated', 'authenticated')
     on conflict (id) do nothing`, [DEMO_USER_ID]);
@@ -48,11 +84,11 @@ async function main() {
     embedTimeoutMs: Number(process.env.EMBEDDINGS_TIMEOUT_MS ?? 3000),
   };
   // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
-  const fold = setInterval(() => {
+  fold = setInterval(() => {
     database.admin.query("select public.fold_memory_access()").catch((error) => console.error("fold_memory_access:", error.message));
   }, 60_000);
   fold.unref();
-  const server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port);
+  server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port);
   const token = await userToken(DEMO_USER_ID, secret, issuer);
   const service = await serviceToken(secret, issuer);
   const base = `http://127.0.0.1:${port}/functions/v1`;
@@ -70,17 +106,9 @@ curl -s -X POST ${base}/memory-store -H "Authorization: Bearer $TOKEN" -H 'Conte
 curl -s -X POST ${base}/memory-search -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\
   -d '{"query":"what does the user like to eat?"}'
 `);
-  const stop = async () => {
-    clearInterval(fold);
-    server.close();
-    await database.close();
-    process.exit(0);
-  };
-  process.on("SIGINT", stop);
-  process.on("SIGTERM", stop);
 }
 
 main().catch((error) => {
-  console.error(error);
+  console.error(error instanceof StartError ? `npm start: ${error.message}` : error);
   process.exit(1);
 });

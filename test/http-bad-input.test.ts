@@ -1,7 +1,8 @@
 // Bad requests, table-driven: each answered 4xx with a JSON error naming the field and the rule, never a 5xx,
 // and nothing written (checked in the database after every request).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { call, startApi, type ApiFixture } from "./support/http.ts";
+import { SignJWT } from "jose";
+import { call, ISSUER, SECRET, startApi, type ApiFixture } from "./support/http.ts";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 
 let api: ApiFixture;
@@ -29,7 +30,7 @@ interface Case {
   method?: string;
   auth?: Auth;
   body?: unknown;
-  raw?: string;
+  raw?: string | Uint8Array;
   query?: string;
   headers?: Record<string, string>;
   status: number;
@@ -38,6 +39,10 @@ interface Case {
 }
 
 const long = (n: number, ch = "a") => ch.repeat(n);
+const USER = "00000000-0000-4000-8000-000000000001";
+/** Signed with the right secret, but with exactly these claims: no expiry added. */
+const unsigned = (claims: Record<string, unknown>) =>
+  new SignJWT(claims).setProtectedHeader({ alg: "HS256", typ: "JWT" }).sign(new TextEncoder().encode(SECRET));
 const store = (body: unknown, rest: Partial<Case> = {}) => ({ body, ...rest });
 
 const cases: Case[] = [
@@ -47,6 +52,8 @@ const cases: Case[] = [
   { name: "a JSON string", raw: '"fact"', headers: { "Content-Type": "application/json" }, status: 400, field: "body" },
   { name: "no content type", raw: '{"fact":"x"}', status: 415 },
   { name: "text/plain", raw: '{"fact":"x"}', headers: { "Content-Type": "text/plain" }, status: 415 },
+  { name: "a UTF-16 charset", raw: '{"fact":"x"}', headers: { "Content-Type": "application/json; charset=utf-16" }, status: 415, field: "content-type" },
+  { name: "invalid UTF-8", raw: Buffer.concat([Buffer.from('{"fact":"caf'), Buffer.from([0xe9]), Buffer.from('"}')]), headers: { "Content-Type": "application/json" }, status: 400, field: "body", rule: /utf-8/ },
   { name: "a body over 64 KiB", raw: JSON.stringify({ fact: long(70_000) }), headers: { "Content-Type": "application/json" }, status: 413, field: "body" },
   // types and fields
   { name: "no fact", ...store({}), status: 400, field: "fact" },
@@ -60,6 +67,27 @@ const cases: Case[] = [
   { name: "an expiry that is not a date", ...store({ fact: "x", expires_at: "tomorrow" }), status: 400, field: "expires_at" },
   { name: "a conversation id that is not a UUID", ...store({ fact: "x", source_conversation_id: "1 or 1=1" }), status: 400, field: "source_conversation_id" },
   { name: "a user_id that is not a UUID", ...store({ fact: "x", user_id: "'; drop table users; --" }), status: 400, field: "user_id" },
+  // what PostgreSQL cannot hold, refused by field before the database sees it
+  { name: "a NUL in the fact", ...store({ fact: "a\u0000b" }), status: 400, field: "fact", rule: /text/ },
+  { name: "a NUL in memory_type", ...store({ fact: "x", memory_type: "fact\u0000" }), status: 400, field: "memory_type" },
+  { name: "a NUL in category", ...store({ fact: "x", category: "\u0000" }), status: 400, field: "category" },
+  { name: "a NUL in the idempotency key", ...store({ fact: "x", idempotency_key: "k\u0000" }), status: 400, field: "idempotency_key" },
+  { name: "a NUL in a metadata key", ...store({ fact: "x", metadata: { "a\u0000": 1 } }), status: 400, field: "metadata.a\u0000", rule: /jsonb/ },
+  { name: "a NUL in a nested metadata value", ...store({ fact: "x", metadata: { a: [{ b: "\u0000" }] } }), status: 400, field: "metadata.a.0.b", rule: /jsonb/ },
+  { name: "a lone surrogate in the fact", raw: '{"fact":"a\\ud800b"}', headers: { "Content-Type": "application/json" }, status: 400, field: "fact" },
+  { name: "metadata nested 10,000 levels", raw: `{"fact":"x","metadata":${'{"a":'.repeat(10_000)}1${"}".repeat(10_000)}}`, headers: { "Content-Type": "application/json" }, status: 400, rule: /jsonb/ },
+  { name: "an expiry in year 0000", ...store({ fact: "x", expires_at: "0000-06-01T00:00:00Z" }), status: 400, field: "expires_at", rule: /timestamp_range/ },
+  { name: "an expiry 20 hours off UTC", ...store({ fact: "x", expires_at: "2090-06-01T00:00:00+20:00" }), status: 400, field: "expires_at", rule: /timestamp_range/ },
+  { name: "search with match_count past int4", fn: "memory-search", body: { query: "tea", match_count: 2 ** 31 }, status: 400, field: "match_count" },
+  { name: "search with a NUL in the query", fn: "memory-search", body: { query: "tea\u0000" }, status: 400, field: "query" },
+  { name: "search with a NUL in memory_types", fn: "memory-search", body: { query: "tea", memory_types: ["fact\u0000"] }, status: 400, field: "memory_types.0" },
+  { name: "search with a NUL in categories", fn: "memory-search", body: { query: "tea", categories: ["\u0000"] }, status: 400, field: "categories.0" },
+  { name: "search created after year 0000", fn: "memory-search", body: { query: "tea", created_after: "0000-01-01T00:00:00Z" }, status: 400, field: "created_after" },
+  { name: "search created before year 0000", fn: "memory-search", body: { query: "tea", created_before: "0000-01-01T00:00:00Z" }, status: 400, field: "created_before" },
+  { name: "list with page_size past int4", fn: "memory-search", method: "GET", query: "?page_size=99999999999", status: 400, field: "page_size" },
+  { name: "list with a cursor of an invalid date", fn: "memory-search", method: "GET", query: `?cursor=${btoa(JSON.stringify(["0000-01-01T00:00:00Z", USER]))}`, status: 400, field: "cursor" },
+  { name: "list with a cursor of a malformed date", fn: "memory-search", method: "GET", query: `?cursor=${btoa(JSON.stringify(["2026-13-45T99:00:00Z", USER]))}`, status: 400, field: "cursor" },
+  { name: "PATCH with a NUL in the fact", method: "PATCH", body: null, status: 400, field: "fact" },
   // values (the database's rules, named by the database)
   { name: "importance 1.5", ...store({ fact: "x", importance_score: 1.5 }), status: 400, field: "importance_score", rule: /importance_range/ },
   { name: "importance -1", ...store({ fact: "x", importance_score: -1 }), status: 400, field: "importance_score", rule: /importance_range/ },
@@ -84,7 +112,16 @@ const cases: Case[] = [
   { name: "a token signed with another secret", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: "00000000-0000-4000-8000-000000000001", role: "authenticated" }, { secret: "another-project-secret-of-at-least-32-chars!" }), status: 401, rule: /invalid_token/ },
   { name: "a token of another project (issuer)", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: "00000000-0000-4000-8000-000000000001", role: "authenticated" }, { issuer: "https://other.supabase.co/auth/v1" }), status: 401, rule: /wrong_project/ },
   { name: "the anon key", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ role: "anon" }), status: 401, rule: /not_signed_in/ },
-  { name: "a token whose subject is not a user id", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: "admin", role: "authenticated" }), status: 401, rule: /invalid_token/ },
+  { name: "a token whose subject is not a user id", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: "admin", role: "authenticated", aud: "authenticated" }), status: 401, rule: /invalid_token/ },
+  // tokens as Supabase issues them: an expiry, the audience, the issuer, a size
+  { name: "a token without exp", ...store({ fact: "x" }), auth: async () => unsigned({ sub: USER, role: "authenticated", aud: "authenticated", iss: ISSUER }), status: 401, rule: /invalid_token/ },
+  { name: "a service token without exp", ...store({ fact: "x" }), auth: async () => unsigned({ role: "service_role", iss: ISSUER }), status: 401, rule: /invalid_token/ },
+  { name: "a user token without aud", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: USER, role: "authenticated" }), status: 401, rule: /wrong_audience/ },
+  { name: "a user token for another audience", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: USER, role: "authenticated", aud: "admin" }), status: 401, rule: /wrong_audience/ },
+  { name: "a service token of another issuer", ...store({ fact: "x", user_id: USER }), auth: async (fx) => fx.sign({ role: "service_role" }, { issuer: "https://other.supabase.co/auth/v1" }), status: 401, rule: /wrong_project/ },
+  { name: "a token over 8 KiB", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: USER, role: "authenticated", aud: "authenticated", pad: long(9000) }), status: 401, rule: /invalid_token/ },
+  { name: "an issuer with CR LF", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: USER, role: "authenticated", aud: "authenticated" }, { issuer: "evil\r\nSet-Cookie: a=b" }), status: 401, rule: /wrong_project/ },
+  { name: "an issuer with U+2028", ...store({ fact: "x" }), auth: async (fx) => fx.sign({ sub: USER, role: "authenticated", aud: "authenticated" }, { issuer: "evil\u2028line" }), status: 401, rule: /wrong_project/ },
   { name: "an unsigned token (alg none)", ...store({ fact: "x" }), auth: async () => `${btoa('{"alg":"none","typ":"JWT"}')}.${btoa('{"sub":"00000000-0000-4000-8000-000000000001","role":"service_role"}')}.`, status: 401, rule: /invalid_token/ },
   { name: "a user token acting for another user", ...store({ fact: "x" }), status: 403, field: "user_id", rule: /service_role_only/ },
   { name: "a service token that names no user", ...store({ fact: "x" }), auth: "service", status: 400, field: "user_id", rule: /required_for_service_role/ },
@@ -126,6 +163,7 @@ describe("bad input", () => {
     if (c.name === "a user token acting for another user") body = { fact: "x", user_id: other };
     if (c.name === "PATCH with nothing to change") body = { id: memoryId };
     if (c.name === "PATCH with importance 3") body = { id: memoryId, importance_score: 3 };
+    if (c.name === "PATCH with a NUL in the fact") body = { id: memoryId, fact: "tea\u0000" };
     const authorization = c.auth === "none" ? null
       : c.auth === "service" ? `Bearer ${await api.serviceToken()}`
       : typeof c.auth === "function" ? await c.auth(api).then((t) => (t?.startsWith("Basic") ? t : `Bearer ${t}`))

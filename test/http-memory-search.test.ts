@@ -87,4 +87,38 @@ describe("memory-search", () => {
     const newestFirst = await api.database.sql`select id from public.user_memories where user_id = ${pager} order by created_at desc, id desc`;
     expect(seen).toEqual(newestFirst.map((r) => r.id));
   });
+
+  /** Every page of a user's list, with its size and whether it handed on a cursor. */
+  async function pages(t: string, size: number): Promise<{ ids: string[]; sizes: number[]; lastCursor: string | null }> {
+    const ids: string[] = [];
+    const sizes: number[] = [];
+    let cursor: string | null = null;
+    do {
+      const page = await call(`${api.base}/memory-search?page_size=${size}${cursor ? `&cursor=${cursor}` : ""}`, { method: "GET", token: t });
+      expect(page.status).toBe(200);
+      sizes.push(page.body.memories.length);
+      ids.push(...page.body.memories.map((m: { id: string }) => m.id));
+      cursor = page.body.next_cursor;
+    } while (cursor && sizes.length < 100);
+    return { ids, sizes, lastCursor: cursor };
+  }
+
+  it("hands on no cursor from the last page when it is full (no empty page after it)", async () => {
+    const pager = await api.newUser();
+    const t = await api.tokenFor(pager);
+    for (let i = 0; i < 20; i++) await call(`${api.base}/memory-store`, { token: t, body: { fact: `evenly paged note ${i} ${"q".repeat(i)}` } });
+    expect((await pages(t, 10)).sizes).toEqual([10, 10]);
+    expect((await pages(t, 20)).sizes).toEqual([20]);
+  });
+
+  it("pages through memories created within one millisecond (the cursor keeps microseconds)", async () => {
+    const pager = await api.newUser();
+    const t = await api.tokenFor(pager);
+    await api.database.sql`insert into public.user_memories (user_id, fact, memory_type, created_at)
+      select ${pager}, 'same millisecond note ' || i, 'fact', timestamptz '2026-11-26 10:00:00.123000+00' + i * interval '1 microsecond'
+        from generate_series(0, 900, 100) i`;
+    const { ids, sizes } = await pages(t, 1);
+    expect(sizes).toEqual([1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    expect(new Set(ids).size).toBe(10);
+  });
 });

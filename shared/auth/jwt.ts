@@ -2,6 +2,7 @@
 // project's JWKS (asymmetric signing keys). The user is the token's `sub`, never anything in the body.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from "jose";
 import { ApiError } from "../http/errors.ts";
+import { isUuid } from "../schemas/fields.ts";
 
 export interface AuthConfig {
   /** HS256 secret (SUPABASE_JWT_SECRET); used when no JWKS is configured. */
@@ -12,7 +13,18 @@ export interface AuthConfig {
   issuer?: string;
   /** Expected `ref` of tokens that carry one (API keys do), when known. */
   projectRef?: string;
+  /** Expected `aud` of user tokens (SUPABASE_JWT_AUDIENCE; Supabase Auth writes "authenticated"). */
+  audience?: string;
 }
+
+/** The longest Authorization header taken: Supabase's tokens are well under 2 KiB, with custom claims under 4. */
+export const MAX_TOKEN_BYTES = 8 * 1024;
+
+/**
+ * Who may sign a service_role token besides the project's Auth: Supabase writes "supabase" in the legacy
+ * service_role API key (and "supabase-demo" in the CLI's local one).
+ */
+export const API_KEY_ISSUERS = ["supabase", "supabase-demo"];
 
 export type Caller =
   | { kind: "user"; userId: string; claims: JWTPayload & { role: "authenticated" } }
@@ -30,6 +42,7 @@ export function authConfigFromEnv(env: Record<string, string | undefined>): Auth
     jwksUrl: env.SUPABASE_JWKS_URL ?? (env.SUPABASE_JWT_SECRET || env.JWT_SECRET || !url ? undefined : `${url}/auth/v1/.well-known/jwks.json`),
     issuer: env.SUPABASE_JWT_ISSUER ?? (url ? `${url}/auth/v1` : undefined),
     projectRef: env.SUPABASE_PROJECT_REF,
+    audience: env.SUPABASE_JWT_AUDIENCE ?? "authenticated",
   };
 }
 
@@ -39,7 +52,11 @@ export function createVerifier(config: AuthConfig): (authorization: string | nul
   else if (config.jwtSecret) key = new TextEncoder().encode(config.jwtSecret);
   else throw new Error("no JWT verification configured: set SUPABASE_JWT_SECRET or SUPABASE_JWKS_URL (or SUPABASE_URL)");
 
+  const audience = config.audience ?? "authenticated";
   return async (authorization) => {
+    if ((authorization?.length ?? 0) > MAX_TOKEN_BYTES) {
+      throw unauthorized("invalid_token", `the token is over the limit of ${MAX_TOKEN_BYTES} bytes`);
+    }
     const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? "");
     if (!match) throw unauthorized("missing_token", "send the user's access token as Authorization: Bearer <jwt>");
     let payload: JWTPayload;
@@ -47,6 +64,8 @@ export function createVerifier(config: AuthConfig): (authorization: string | nul
       ({ payload } = await jwtVerify(match[1], key as Uint8Array, {
         algorithms: config.jwksUrl ? ["RS256", "ES256", "EdDSA"] : ["HS256"],
         clockTolerance: 5,
+        // Supabase issues every token, API keys included, with an expiry: one without is refused.
+        requiredClaims: ["exp"],
       }));
     } catch (error) {
       if (error instanceof errors.JWTExpired) throw unauthorized("token_expired", "the token has expired; refresh the session");
@@ -56,6 +75,9 @@ export function createVerifier(config: AuthConfig): (authorization: string | nul
       throw unauthorized("wrong_project", "the token was issued for another project");
     }
     if (payload.role === "service_role") {
+      if (config.issuer && payload.iss !== config.issuer && !API_KEY_ISSUERS.includes(String(payload.iss))) {
+        throw unauthorized("wrong_project", `the token was issued by ${String(payload.iss)}, not by this project`);
+      }
       return { kind: "service", claims: payload as JWTPayload & { role: "service_role" } };
     }
     if (payload.role !== "authenticated" || typeof payload.sub !== "string" || !payload.sub) {
@@ -64,7 +86,11 @@ export function createVerifier(config: AuthConfig): (authorization: string | nul
     if (config.issuer && payload.iss !== config.issuer) {
       throw unauthorized("wrong_project", `the token was issued by ${String(payload.iss)}, not by this project`);
     }
-    if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(payload.sub)) {
+    const audiences = Array.isArray(payload.aud) ? payload.aud : [payload.aud];
+    if (!audiences.includes(audience)) {
+      throw unauthorized("wrong_audience", `the token is for ${JSON.stringify(payload.aud ?? null)}, not for "${audience}"`);
+    }
+    if (!isUuid(payload.sub)) {
       throw unauthorized("invalid_token", "the token's subject is not a user id");
     }
     return { kind: "user", userId: payload.sub, claims: payload as JWTPayload & { role: "authenticated" } };

@@ -13,6 +13,7 @@ import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
 import { COPY_AS_LINES, lineCounter } from "./ndjson-copy.ts";
 import { type Verification, verifyBackup } from "./verify.ts";
+import { isUuid } from "../schemas/fields.ts";
 
 export class RestoreRefused extends Error {
   constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "invalid_user_id" | "count_mismatch") {
@@ -43,7 +44,6 @@ export interface RestoreResult {
  */
 export const REBUILD_INDEXES_FROM = 100_000;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Drops the table's indexes that back no constraint (keys stay), and returns what rebuilds them. */
 async function dropSecondaryIndexes(tx: postgres.TransactionSql, table: string): Promise<string[]> {
@@ -84,7 +84,7 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   }
   for (const user of options.userIds ?? []) {
     // Refused before the safety backup and the load, not by the database halfway through.
-    if (!UUID.test(user)) throw new RestoreRefused(`user id ${JSON.stringify(user)} is not a uuid`, "invalid_user_id");
+    if (!isUuid(user)) throw new RestoreRefused(`user id ${JSON.stringify(user)} is not a uuid`, "invalid_user_id");
   }
   // Lower case, as PostgreSQL writes uuids (and the manifest counts them).
   const users = options.userIds?.length ? [...new Set(options.userIds.map((u) => u.toLowerCase()))] : null;

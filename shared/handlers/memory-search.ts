@@ -2,23 +2,29 @@
 import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
-import { ListQuery, SearchRequest } from "../schemas/requests.ts";
+import { ListCursor, ListQuery, SearchRequest } from "../schemas/requests.ts";
+import type { SqlExecutor } from "../db/executor.ts";
 import { authenticated, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { byMethod } from "./serve.ts";
 
-interface Listed { id: string; created_at: string | Date }
+/** A listed memory, with its created_at to the microsecond for the cursor (a Date keeps only milliseconds). */
+interface Listed { id: string; cursor_at?: string }
+
+/** The list's own columns, and the exact created_at that the next page continues from. */
+const LISTED = `r.*, to_char(r.created_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"') as cursor_at`;
 
 function encodeCursor(row: Listed): string {
-  const at = row.created_at instanceof Date ? row.created_at.toISOString() : row.created_at;
-  return btoa(JSON.stringify([at, row.id])).replace(/=+$/, "");
+  return btoa(JSON.stringify([row.cursor_at, row.id])).replace(/=+$/, "");
 }
 
 function decodeCursor(cursor: string): [string, string] {
+  let decoded: unknown;
   try {
-    const [at, id] = JSON.parse(atob(cursor)) as [string, string];
-    if (typeof at === "string" && typeof id === "string") return [at, id];
+    decoded = JSON.parse(atob(cursor));
   } catch { /* reported below */ }
+  const parsed = ListCursor.safeParse(decoded);
+  if (parsed.success) return parsed.data;
   throw new ApiError(400, "invalid_request", "cursor is not one this API returned", [{ field: "cursor", rule: "cursor" }]);
 }
 
@@ -48,15 +54,20 @@ export function memorySearchHandler(deps: HandlerDeps) {
       const { body: query, as } = await authenticated(req, deps, ListQuery, Object.fromEntries(new URL(req.url).searchParams));
       const [beforeAt, beforeId] = query.cursor ? decodeCursor(query.cursor) : [undefined, undefined];
       const pageSize = query.page_size ?? 20;
-      const memories = await deps.db.asCaller(as.claims, (db) =>
-        callFunction<Listed>(db, "list_memories", {
-          page_size: [pageSize, "int4"],
-          before_created_at: [beforeAt, "timestamptz"],
-          before_id: [beforeId, "uuid"],
-          user_id: [as.userId, "uuid"],
-        }));
-      const last = memories[memories.length - 1];
-      return json({ memories, next_cursor: memories.length === pageSize && last ? encodeCursor(last) : null });
+      const list = (db: SqlExecutor, size: number, at?: string, id?: string) => callFunction<Listed>(db, "list_memories", {
+        page_size: [size, "int4"],
+        before_created_at: [at, "timestamptz"],
+        before_id: [id, "uuid"],
+        user_id: [as.userId, "uuid"],
+      }, LISTED);
+      // A full page has a next one only if a memory follows it: the last full page says so (no cursor to nothing).
+      const [memories, more] = await deps.db.asCaller(as.claims, async (db) => {
+        const page = await list(db, pageSize, beforeAt, beforeId);
+        const last = page.length === pageSize ? page[page.length - 1] : undefined;
+        return [page, last ? (await list(db, 1, last.cursor_at, last.id)).length > 0 : false] as const;
+      });
+      const next = more ? encodeCursor(memories[memories.length - 1]) : null;
+      return json({ memories: memories.map(({ cursor_at: _, ...memory }) => memory), next_cursor: next });
     },
   }, deps.log, "memory-search");
 }

@@ -26,7 +26,8 @@ function encode(value: unknown, type: SqlType): string | null {
   return String(value);
 }
 
-export async function callFunction<T>(db: SqlExecutor, name: string, args: SqlArgs): Promise<T[]> {
+/** `columns` selects from the function's rows (default every column), for a value computed beside them. */
+export async function callFunction<T>(db: SqlExecutor, name: string, args: SqlArgs, columns = "*"): Promise<T[]> {
   const names: string[] = [];
   const params: (string | null)[] = [];
   for (const [arg, spec] of Object.entries(args)) {
@@ -34,5 +35,5 @@ export async function callFunction<T>(db: SqlExecutor, name: string, args: SqlAr
     params.push(encode(spec[0], spec[1]));
     names.push(`${arg} => ${CAST[spec[1]](`$${params.length}`)}`);
   }
-  return db.query<T>(`select * from public.${name}(${names.join(", ")})`, params);
+  return db.query<T>(`select ${columns} from public.${name}(${names.join(", ")}) as r`, params);
 }

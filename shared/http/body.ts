@@ -7,15 +7,24 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
   const declared = Number(req.headers.get("content-length") ?? "NaN");
   if (declared > limit) throw tooLarge(limit);
   const type = req.headers.get("content-type") ?? "";
-  if (!/^application\/json\b/i.test(type)) {
-    throw new ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json");
+  if (!/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError(415, "unsupported_media_type", "send the body as JSON with Content-Type: application/json",
+      [{ field: "content-type", rule: "application/json" }]);
+  }
+  // JSON is UTF-8 (RFC 8259); a charset parameter may only say so.
+  const charset = /;\s*charset\s*=\s*"?([^";\s]*)"?/i.exec(type)?.[1];
+  if (charset !== undefined && !/^utf-?8$/i.test(charset)) {
+    throw new ApiError(415, "unsupported_media_type", `send the body as UTF-8 JSON; charset=${charset} is not accepted`,
+      [{ field: "content-type", rule: "charset=utf-8" }]);
   }
   const reader = req.body?.getReader();
   const chunks: Uint8Array[] = [];
   let size = 0;
   if (reader) {
     for (;;) {
-      const { done, value } = await reader.read();
+      const { done, value } = await reader.read().catch(() => {
+        throw new ApiError(400, "malformed_body", "the body could not be read to its end", [{ field: "body", rule: "complete" }]);
+      });
       if (done) break;
       size += value.byteLength;
       if (size > limit) {
@@ -25,7 +34,12 @@ export async function readJsonBody(req: Request, limit = MAX_BODY_BYTES): Promis
       chunks.push(value);
     }
   }
-  const text = new TextDecoder("utf-8", { fatal: false }).decode(concat(chunks, size));
+  let text: string;
+  try {
+    text = new TextDecoder("utf-8", { fatal: true }).decode(concat(chunks, size));
+  } catch {
+    throw new ApiError(400, "malformed_body", "the body is not valid UTF-8", [{ field: "body", rule: "utf-8" }]);
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

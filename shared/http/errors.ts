@@ -1,6 +1,9 @@
 // One error shape for every response: { error: { code, message, details } }, with the status that says whose fault
 // it is. SQL errors are mapped by SQLSTATE; the SQL layer names the field (RAISE ... COLUMN) and the rule
 // (the constraint), so TypeScript does not restate the rules.
+// The rule: anything a client can send gets a 4xx naming the field and the rule (data exceptions, SQLSTATE
+// class 22, and values the API cannot represent included); 503 is an outage, worth a retry; a 500 is a bug,
+// logged with a request id that the answer carries.
 
 export interface ErrorDetail {
   field?: string;
@@ -100,9 +103,19 @@ export function isDatabaseError(error: unknown): error is DatabaseErrorLike & Er
     /^[0-9A-Z]{5}$/.test((error as DatabaseErrorLike).code!);
 }
 
+/**
+ * The rest of what a client's values can make the database raise, by SQLSTATE class: 22 (data exception: a value
+ * out of range, malformed or unrepresentable) and 54 (program limit: a value too large to index or to parse) are
+ * the request's fault, a 400. The request schemas refuse most of these first, naming the field; this is the net.
+ */
+const SQLSTATE_CLASS_STATUS: Record<string, [number, string]> = {
+  "22": [400, "invalid_value"],
+  "54": [400, "value_too_large"],
+};
+
 /** The API error for a database error, or null when it is not one we expect (a bug: 500). */
 export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
-  const mapped = error.code ? SQLSTATE_STATUS[error.code] : undefined;
+  const mapped = error.code ? SQLSTATE_STATUS[error.code] ?? SQLSTATE_CLASS_STATUS[error.code.slice(0, 2)] : undefined;
   if (!mapped) return null;
   const [status, code] = mapped;
   if (status === 503) return new ApiError(status, code, error.message ?? code, [], { "Retry-After": String(RETRY_AFTER_SECONDS) });

@@ -2,10 +2,19 @@
 import { ApiError, fromDatabaseError, isDatabaseError, isUnavailable, unavailable } from "./errors.ts";
 import { corsHeaders } from "./cors.ts";
 
+/**
+ * A header value holds visible ASCII and spaces only: a value echoing something a client sent (a token's issuer in
+ * WWW-Authenticate) could carry CR LF or U+2028, which Headers refuses (a TypeError) or a client would misread.
+ */
+export function headerValue(value: string): string {
+  return value.replace(/[^\x20-\x7e]/g, "?");
+}
+
 export function json(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  const safe = Object.fromEntries(Object.entries(headers).map(([name, value]) => [name, headerValue(value)]));
   return new Response(JSON.stringify(body), {
     status,
-    headers: { ...corsHeaders, "Content-Type": "application/json; charset=utf-8", ...headers },
+    headers: { ...corsHeaders, "Content-Type": "application/json; charset=utf-8", ...safe },
   });
 }
 
@@ -15,8 +24,10 @@ export function errorResponse(error: unknown, log: (message: string, error: unkn
   if (!api && isUnavailable(error)) api = unavailable((error as { code?: string }).code ?? (error as Error).name);
   if (!api && isDatabaseError(error)) api = fromDatabaseError(error);
   if (!api) {
-    log("unexpected error", error);
-    api = new ApiError(500, "internal_error", "an unexpected error occurred; it has been logged");
+    const requestId = crypto.randomUUID();
+    log(`unexpected error (request ${requestId})`, error);
+    return json({ error: { code: "internal_error", message: `an unexpected error occurred; it has been logged as request ${requestId}`,
+      details: [], request_id: requestId } }, 500, { "X-Request-Id": requestId });
   }
   return json({ error: { code: api.code, message: api.message, details: api.details } }, api.status, api.headers);
 }

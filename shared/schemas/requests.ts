@@ -1,35 +1,33 @@
-// Request bodies, parsed with zod. Only shape and types live here; the value rules (ranges, lengths, the memory
-// types) are the database's, which names the field and the rule when one is broken.
+// Request bodies, parsed with zod. Only shape and types live here (each field type limited to what PostgreSQL can
+// hold: fields.ts); the value rules (ranges, lengths, the memory types) are the database's, which names the field
+// and the rule when one is broken.
 import { z } from "zod";
-
-const uuid = z.uuid({ error: "must be a UUID" });
-const timestamp = z.iso.datetime({ offset: true, error: "must be an ISO 8601 date-time with a time zone" });
-const score = z.number({ error: "must be a number" });
+import { int32, jsonObject, score, text, timestamp, uuid } from "./fields.ts";
 
 /** Fields a service-role caller uses to act for a user; refused for user tokens by the handler. */
 const actingFor = { user_id: uuid.optional() };
 
 export const StoreRequest = z.strictObject({
-  fact: z.string({ error: "must be a string" }),
-  memory_type: z.string({ error: "must be a string" }).optional(),
-  category: z.string({ error: "must be a string" }).nullable().optional(),
+  fact: text,
+  memory_type: text.optional(),
+  category: text.nullable().optional(),
   importance_score: score.optional(),
   confidence_score: score.optional(),
   source_conversation_id: uuid.nullable().optional(),
-  metadata: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).optional(),
+  metadata: jsonObject.optional(),
   expires_at: timestamp.nullable().optional(),
-  idempotency_key: z.string({ error: "must be a string" }).optional(),
+  idempotency_key: text.optional(),
   ...actingFor,
 });
 
 export const UpdateRequest = z.strictObject({
   id: uuid,
-  fact: z.string({ error: "must be a string" }).optional(),
-  memory_type: z.string({ error: "must be a string" }).optional(),
-  category: z.string({ error: "must be a string" }).optional(),
+  fact: text.optional(),
+  memory_type: text.optional(),
+  category: text.optional(),
   importance_score: score.optional(),
   confidence_score: score.optional(),
-  metadata: z.record(z.string(), z.unknown(), { error: "must be a JSON object" }).optional(),
+  metadata: jsonObject.optional(),
   expires_at: timestamp.optional(),
   ...actingFor,
 }).refine((body) => Object.keys(body).some((k) => !["id", "user_id"].includes(k)), {
@@ -44,10 +42,10 @@ export const UnmergeRequest = z.strictObject({ id: uuid, ...actingFor });
 export const HistoryQuery = z.strictObject({ id: uuid, ...actingFor });
 
 export const SearchRequest = z.strictObject({
-  query: z.string({ error: "must be a string" }),
-  match_count: z.int({ error: "must be a whole number" }).optional(),
-  memory_types: z.array(z.string(), { error: "must be an array of strings" }).optional(),
-  categories: z.array(z.string(), { error: "must be an array of strings" }).optional(),
+  query: text,
+  match_count: int32.optional(),
+  memory_types: z.array(text, { error: "must be an array of strings" }).optional(),
+  categories: z.array(text, { error: "must be an array of strings" }).optional(),
   min_importance: score.optional(),
   created_after: timestamp.optional(),
   created_before: timestamp.optional(),
@@ -56,10 +54,13 @@ export const SearchRequest = z.strictObject({
 });
 
 export const ListQuery = z.strictObject({
-  page_size: z.coerce.number({ error: "must be a whole number" }).int({ error: "must be a whole number" }).optional(),
-  cursor: z.string().optional(),
+  page_size: z.coerce.number({ error: "must be a whole number" }).pipe(int32).optional(),
+  cursor: text.optional(),
   user_id: uuid.optional(),
 });
+
+/** What a list cursor holds: the created_at and id of the last memory seen. */
+export const ListCursor = z.tuple([timestamp, uuid]);
 
 export type StoreRequest = z.infer<typeof StoreRequest>;
 export type UpdateRequest = z.infer<typeof UpdateRequest>;

@@ -60,14 +60,14 @@ export async function startApi(options: { embedder?: EmbeddingProvider | null; e
 
 export interface ApiResponse { status: number; body: any; headers: Headers }
 
-export async function call(url: string, init: { method?: string; token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
+export async function call(url: string, init: { method?: string; token?: string; body?: unknown; raw?: string | Uint8Array; headers?: Record<string, string> } = {}): Promise<ApiResponse> {
   const headers: Record<string, string> = { ...(init.token ? { Authorization: `Bearer ${init.token}` } : {}), ...init.headers };
-  let body: string | undefined = init.raw;
+  let body: string | Uint8Array | undefined = init.raw;
   if (init.body !== undefined) {
     body = JSON.stringify(init.body);
     headers["Content-Type"] ??= "application/json";
   }
-  const response = await fetch(url, { method: init.method ?? "POST", headers, body });
+  const response = await fetch(url, { method: init.method ?? "POST", headers, body: body as BodyInit | undefined });
   const text = await response.text();
   let parsed: unknown = text;
   try { parsed = JSON.parse(text); } catch { /* not JSON */ }
