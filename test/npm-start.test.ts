@@ -1,7 +1,10 @@
 // `npm start` on a fresh embedded PGlite, then the README's quick-start curl commands as written (only the port
-// is the test's own), checked for what the README says they answer.
+// is the test's own), checked for what the README says they answer; a second copy on the same port; Ctrl-C and
+// SIGTERM sent to npm itself, with a request in flight. Each copy runs in its own process group, and no process
+// of a group may outlive the test.
 import { spawn, type ChildProcess } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { connect } from "node:net";
+import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -10,6 +13,7 @@ import { freePort } from "./support/processes.ts";
 
 let child: ChildProcess;
 let output = "";
+let mainOutput: () => string;
 let dataDir: string;
 let port: number;
 
@@ -21,20 +25,43 @@ async function quickStartCommands(): Promise<string[]> {
   return block.replace(/\\\n\s*/g, "").split("\n").filter((line) => line.startsWith("curl"));
 }
 
+/** `npm start` in a process group of its own, its output collected. */
+function npmStart(env: Record<string, string>): { child: ChildProcess; output: () => string } {
+  const started = spawn("npm", ["start"], { cwd: ROOT, detached: true, env: { ...process.env, DATABASE_URL: "", ...env }, stdio: ["ignore", "pipe", "pipe"] });
+  let text = "";
+  started.stdout!.on("data", (d) => (text += d));
+  started.stderr!.on("data", (d) => (text += d));
+  return { child: started, output: () => text };
+}
+
+async function until(what: () => boolean, ms: number, label: string) {
+  for (const end = Date.now() + ms; !what(); await new Promise((r) => setTimeout(r, 100))) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${label}`);
+  }
+}
+
+/** The processes still in a group (npm, the shell, node): none may be left once npm start has stopped. */
+async function survivors(pgid: number): Promise<string[]> {
+  const { stdout } = await run("ps", ["-o", "pid=,stat=,args=", "-g", String(pgid)]).catch(() => ({ stdout: "" }));
+  // A zombie has exited already (its parent is gone, and init reaps it).
+  return stdout.split("\n").filter((line) => line.trim() && !(line.trim().split(/\s+/)[1] ?? "").startsWith("Z"));
+}
+
+const exited = (c: ChildProcess) => new Promise<number | null>((resolve) => c.exitCode !== null ? resolve(c.exitCode) : c.once("exit", (code) => resolve(code)));
+
 beforeAll(async () => {
   dataDir = await mkdtemp(join(tmpdir(), "pglite-"));
   port = await freePort();
-  child = spawn("npm", ["start"], { cwd: ROOT, env: { ...process.env, PORT: String(port), MEMORY_PGLITE_DIR: dataDir, DATABASE_URL: "" }, stdio: ["ignore", "pipe", "pipe"] });
-  child.stdout!.on("data", (d) => (output += d));
-  child.stderr!.on("data", (d) => (output += d));
-  for (let i = 0; i < 600 && !/export SERVICE_TOKEN=/.test(output); i++) {
-    if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}, 120_000);
+  const started = npmStart({ PORT: String(port), MEMORY_PGLITE_DIR: dataDir });
+  child = started.child;
+  mainOutput = started.output;
+  await until(() => /export SERVICE_TOKEN=/.test(started.output()) || child.exitCode !== null, 120_000, "npm start ready");
+  output = started.output();
+  if (child.exitCode !== null) throw new Error(`npm start exited:\n${output}`);
+}, 130_000);
 afterAll(async () => {
-  child?.kill("SIGTERM");
-  await new Promise((r) => setTimeout(r, 300));
+  // Whatever a failed test left: the whole group goes.
+  if (child?.pid) try { process.kill(-child.pid, "SIGKILL"); } catch { /* already gone */ }
   await rm(dataDir, { recursive: true, force: true });
 });
 
@@ -60,4 +87,47 @@ describe("npm start", () => {
     expect(search.results[0]).toMatchObject({ id: created.id, fact: "Prefers vegetarian food", text_rank: 1, vector_rank: 1 });
     expect(list.memories.map((m: { id: string }) => m.id)).toEqual([created.id]);
   });
+
+  it("refuses a second copy on the same port before opening any data, naming PORT", async () => {
+    const otherData = join(await mkdtemp(join(tmpdir(), "pglite-second-")), "data");
+    const second = npmStart({ PORT: String(port), MEMORY_PGLITE_DIR: otherData });
+    const code = await exited(second.child);
+    expect(code).toBe(1);
+    expect(second.output()).toMatch(new RegExp(`port ${port} is already in use.*PORT=`));
+    expect(second.output()).not.toMatch(/\n\s+at /); // no stack trace
+    await expect(access(otherData)).rejects.toThrow(); // nothing was opened or migrated
+    expect(await survivors(second.child.pid!)).toEqual([]);
+  });
+
+  it("stops on SIGTERM sent to npm: one line, and no process left", async () => {
+    const other = npmStart({ PORT: String(await freePort()), MEMORY_PGLITE_DIR: "memory://" });
+    await until(() => /export SERVICE_TOKEN=/.test(other.output()), 120_000, "second npm start ready");
+    process.kill(other.child.pid!, "SIGTERM");
+    expect(await exited(other.child)).toBe(0);
+    expect(other.output()).toMatch(/memory API stopped \(SIGTERM\)/);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(await survivors(other.child.pid!)).toEqual([]);
+  }, 130_000);
+
+  it("stops on Ctrl-C (SIGINT to npm) after finishing the request in flight", async () => {
+    const token = /export TOKEN=(\S+)/.exec(output)![1];
+    // A request whose body is still arriving when the signal comes.
+    const body = JSON.stringify({ fact: "Stored while the server was asked to stop" });
+    const socket = connect(port, "127.0.0.1");
+    let answer = "";
+    socket.on("data", (d) => (answer += d));
+    await new Promise((r) => socket.once("connect", r));
+    socket.write(`POST /functions/v1/memory-store HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${token}\r\n` +
+      `Content-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body.slice(0, 10)}`);
+    await new Promise((r) => setTimeout(r, 300));
+    process.kill(child.pid!, "SIGINT");
+    await new Promise((r) => setTimeout(r, 300));
+    socket.end(body.slice(10));
+    await new Promise((r) => socket.once("close", r));
+    expect(answer).toMatch(/^HTTP\/1\.1 201/);
+    expect(await exited(child)).toBe(0);
+    await new Promise((r) => setTimeout(r, 500));
+    expect(mainOutput()).toMatch(/memory API stopped \(SIGINT\)/);
+    expect(await survivors(child.pid!)).toEqual([]);
+  }, 60_000);
 });
