@@ -1,11 +1,10 @@
 // `memory calibrate --pairs FILE.jsonl [--model M] [--write]`: the duplicate threshold and relevance floor of
 // the configured embedding model, measured on labelled pairs.
 import { readFile } from "node:fs/promises";
-import { parseArgs } from "node:util";
 import { calibrate, LabelledSetError, parseLabelledSet, type Sweep, writeCalibration } from "../shared/calibration/calibrate.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { embedderFromEnv } from "../shared/embeddings/from-env.ts";
-import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
+import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
 
 const USAGE = `usage: memory calibrate --pairs FILE.jsonl [options]
 
@@ -20,7 +19,7 @@ options:
   --pairs FILE      the labelled pairs (JSONL)
   --model M         the model's name (and EMBEDDINGS_MODEL for the openai provider); default: the provider's
   --write           store the best thresholds for the model in memory_model_settings
-  --db-url URL      database (default: $SUPABASE_DB_URL, then $DATABASE_URL)
+${DATABASE_USAGE}
   --json            machine-readable output
   -h, --help        this text`;
 
@@ -32,41 +31,28 @@ function table(title: string, sweep: Sweep): string {
 }
 
 export async function calibrateCommand(argv: string[]): Promise<number> {
-  let values;
-  try {
-    ({ values } = parseArgs({
-      args: argv,
-      options: {
-        pairs: { type: "string" }, model: { type: "string" }, write: { type: "boolean", default: false },
-        "db-url": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false },
-      },
-    }));
-  } catch (error) {
-    console.error(`memory calibrate: ${(error as Error).message}\n\n${USAGE}`);
+  const parsed = parseCommand("calibrate", USAGE, {
+    ...DATABASE_OPTIONS, pairs: { type: "string" }, model: { type: "string" }, write: { type: "boolean", default: false },
+  }, argv);
+  if (typeof parsed === "number") return parsed;
+  const { values } = parsed;
+  if (!values.pairs) {
+    console.error("memory calibrate: --pairs FILE.jsonl is required");
     return EXIT.usage;
   }
-  if (values.help) {
-    console.log(USAGE);
-    return EXIT.ok;
-  }
-  let url: string;
   let set;
   try {
-    if (!values.pairs) throw new UsageError("memory calibrate: --pairs FILE.jsonl is required");
-    url = databaseUrl(values["db-url"], "calibrate");
-    set = parseLabelledSet(await readFile(values.pairs, "utf8").catch((e: Error) => { throw new UsageError(`memory calibrate: ${e.message}`); }));
+    set = parseLabelledSet(await readFile(values.pairs, "utf8"));
   } catch (error) {
-    if (error instanceof UsageError) { console.error(error.message); return EXIT.usage; }
-    if (error instanceof LabelledSetError) { console.error(`memory calibrate: ${values.pairs}: ${error.message}`); return EXIT.usage; }
-    throw error;
+    console.error(`memory calibrate: ${error instanceof LabelledSetError ? `${values.pairs}: ` : ""}${(error as Error).message}`);
+    return EXIT.usage;
   }
   const provider = embedderFromEnv(values.model ? { ...process.env, EMBEDDINGS_MODEL: values.model } : process.env);
   if (!provider) {
     console.error("memory calibrate: EMBEDDINGS_PROVIDER=none; choose the provider whose model to calibrate");
     return EXIT.usage;
   }
-  const sql = operatorConnection(url, "memory-calibrate");
-  try {
+  return withDatabase("calibrate", values, async (sql): Promise<ExitCode> => {
     const db = postgresExecutor(sql);
     const result = await calibrate(db, provider, set, values.model ?? provider.model);
     if (values.write) await writeCalibration(db, result, set);
@@ -80,10 +66,5 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
       console.log(parts.join("\n\n"));
     }
     return EXIT.ok;
-  } catch (error) {
-    console.error(`memory calibrate: ${failureMessage(error)}`);
-    return EXIT.failed;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  });
 }

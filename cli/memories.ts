@@ -1,6 +1,5 @@
 // `memory history ID` and `memory unmerge ID`: what was said about a memory, and undoing a merge, for operators.
-import { parseArgs } from "node:util";
-import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
+import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
 import { isUuid } from "../shared/schemas/fields.ts";
 
 const USAGE = `usage: memory <history|unmerge> ID [options]
@@ -10,41 +9,21 @@ const USAGE = `usage: memory <history|unmerge> ID [options]
 
 options:
   --user ID               the user it belongs to (default: looked up from ID)
-  --db-url URL            database (default: $SUPABASE_DB_URL, then $DATABASE_URL); a service or owner role
+${DATABASE_USAGE}
   --json                  machine-readable output
   -h, --help              this text`;
 
 
 export async function memoriesCommand(command: "history" | "unmerge", argv: string[]): Promise<number> {
-  let values;
-  let positionals;
-  try {
-    ({ values, positionals } = parseArgs({
-      args: argv, allowPositionals: true,
-      options: { user: { type: "string" }, "db-url": { type: "string" }, json: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
-    }));
-  } catch (error) {
-    console.error(`memory ${command}: ${(error as Error).message}\n\n${USAGE}`);
-    return EXIT.usage;
-  }
-  if (values.help) {
-    console.log(USAGE);
-    return EXIT.ok;
-  }
+  const parsed = parseCommand(command, USAGE, { ...DATABASE_OPTIONS, user: { type: "string" } }, argv);
+  if (typeof parsed === "number") return parsed;
+  const { values, positionals } = parsed;
   const [id] = positionals;
   if (!id || !isUuid(id) || (values.user !== undefined && !isUuid(values.user))) {
     console.error(`memory ${command}: give the id (a UUID) of a memory or sighting${values.user !== undefined ? ", and --user as a UUID" : ""}\n\n${USAGE}`);
     return EXIT.usage;
   }
-  let url: string;
-  try {
-    url = databaseUrl(values["db-url"], command);
-  } catch (error) {
-    if (error instanceof UsageError) { console.error(error.message); return EXIT.usage; }
-    throw error;
-  }
-  const sql = operatorConnection(url, `memory-${command}`);
-  try {
+  return withDatabase(command, values, async (sql): Promise<ExitCode> => {
     if (command === "history") {
       const rows = await sql`select * from public.memory_history(${id})`;
       if (!rows.length) {
@@ -65,10 +44,5 @@ export async function memoriesCommand(command: "history" | "unmerge", argv: stri
     const [outcome] = await sql`select * from public.unmerge_memory(${id}, ${user})`;
     console.log(values.json ? JSON.stringify(outcome) : `unmerged ${id}: memory ${outcome.id} (version ${outcome.version}) is active again, apart from ${outcome.merged_into}`);
     return EXIT.ok;
-  } catch (error) {
-    console.error(`memory ${command}: ${failureMessage(error)}`);
-    return EXIT.failed;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  });
 }

@@ -1,11 +1,11 @@
 // `memory migrate status|up|down|verify`: the migration manager from the shell.
-import { parseArgs } from "node:util";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import {
   migrateUp, MigrationError, MigrationRefused, readMigrations, rollback, status, verify,
   type MigrationStatus,
 } from "../shared/migrations/manager.ts";
-import { databaseUrl, EXIT, failureMessage, operatorConnection, UsageError } from "./common.ts";
+import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
+import { progress, table } from "./output.ts";
 import { MIGRATIONS_DIR } from "./paths.ts";
 
 const USAGE = `usage: memory migrate <status|up|down|verify> [options]
@@ -16,7 +16,7 @@ const USAGE = `usage: memory migrate <status|up|down|verify> [options]
   verify            check applied migrations against their files; exit 1 on any drift
 
 options:
-  --db-url URL      database (default: $SUPABASE_DB_URL, then $DATABASE_URL)
+${DATABASE_USAGE}
   --dir DIR         migrations folder (default: this project's supabase/migrations)
   --to VERSION      up: stop at VERSION; down: keep VERSION applied (0 rolls back everything)
   --count N         down: how many to roll back (default 1)
@@ -30,120 +30,85 @@ options:
 exit status: 0 done, 1 failed, refused or drift found, 2 usage error`;
 
 function formatStatus(rows: MigrationStatus[]): string {
-  const lines = rows.map((m) =>
-    [
-      m.version,
-      m.state.padEnd(7),
-      (m.appliedBy ?? "").padEnd(7),
-      m.hasRollback ? "down:yes" : "down:NO ",
-      m.drift ? `DRIFT ${m.drift}` : "",
-      m.name,
-    ].join("  "),
-  );
-  return ["version         state    by       rollback  drift  name", ...lines].join("\n");
+  return table(["version", "state", "by", "rollback", "drift", "name"], rows.map((m) =>
+    [m.version, m.state, m.appliedBy ?? "", m.hasRollback ? "yes" : "NO", m.drift ? `DRIFT ${m.drift}` : "", m.name]));
 }
 
 export async function migrateCommand(argv: string[]): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      args: argv,
-      allowPositionals: true,
-      options: {
-        "db-url": { type: "string" },
-        dir: { type: "string" },
-        to: { type: "string" },
-        count: { type: "string" },
-        "dry-run": { type: "boolean", default: false },
-        yes: { type: "boolean", default: false },
-        "include-all": { type: "boolean", default: false },
-        json: { type: "boolean", default: false },
-        quiet: { type: "boolean", default: false },
-        help: { type: "boolean", short: "h", default: false },
-      },
-    });
-  } catch (error) {
-    console.error(`memory migrate: ${(error as Error).message}\n\n${USAGE}`);
-    return 2;
-  }
+  const parsed = parseCommand("migrate", USAGE, {
+    ...DATABASE_OPTIONS, dir: { type: "string" }, to: { type: "string" }, count: { type: "string" },
+    "dry-run": { type: "boolean", default: false }, yes: { type: "boolean", default: false },
+    "include-all": { type: "boolean", default: false }, quiet: { type: "boolean", default: false },
+  }, argv);
+  if (typeof parsed === "number") return parsed;
   const { values, positionals } = parsed;
   const [sub, countArg] = positionals;
-  if (values.help) {
-    console.log(USAGE);
-    return 0;
-  }
   if (!sub || !["status", "up", "down", "verify"].includes(sub)) {
     console.error(sub ? `memory migrate: unknown subcommand '${sub}'\n\n${USAGE}` : USAGE);
-    return 2;
+    return EXIT.usage;
   }
   const countText = values.count ?? countArg;
   const count = countText === undefined ? undefined : Number(countText);
   if (count !== undefined && !(Number.isInteger(count) && count > 0)) {
     console.error(`memory migrate: --count must be a whole number above 0, not '${countText}'`);
-    return 2;
+    return EXIT.usage;
   }
   if (values.to !== undefined && !/^\d+$/.test(values.to)) {
     console.error(`memory migrate: --to must be a migration version (digits), not '${values.to}'`);
-    return 2;
+    return EXIT.usage;
   }
-  let url: string;
-  try {
-    url = databaseUrl(values["db-url"], "migrate");
-  } catch (error) {
-    if (error instanceof UsageError) { console.error(error.message); return EXIT.usage; }
-    throw error;
-  }
-
   const print = (json: unknown, text: string) => {
     if (values.json) console.log(JSON.stringify(json, null, 2));
     else if (!values.quiet) console.log(text);
   };
-  const sql = operatorConnection(url, "memory-migrate");
-  try {
+  return withDatabase(`migrate ${sub}`, values, async (sql): Promise<ExitCode> => {
     const db = postgresExecutor(sql);
     const files = await readMigrations(values.dir ?? MIGRATIONS_DIR);
-    switch (sub) {
-      case "status": {
-        const report = await status(db, files);
-        const notes = [
-          ...report.drift.map((d) => `drift: ${d.detail}`),
-          ...report.missingRollbacks.map((f) => `no rollback script: down/${f}`),
-        ];
-        print(report, [formatStatus(report.migrations), ...notes].join("\n"));
-        return 0;
+    const bar = progress(!values.json && !values.quiet);
+    const onProgress = (done: number, total: number, next: { fileName: string }) => bar.update(done, total, next.fileName);
+    try {
+      switch (sub) {
+        case "status": {
+          const report = await status(db, files);
+          const notes = [
+            ...report.drift.map((d) => `drift: ${d.detail}`),
+            ...report.missingRollbacks.map((f) => `no rollback script: down/${f}`),
+          ];
+          print(report, [formatStatus(report.migrations), ...notes].join("\n"));
+          return EXIT.ok;
+        }
+        case "up": {
+          const plan = await migrateUp(db, files, { to: values.to, dryRun: values["dry-run"], includeAll: values["include-all"], onProgress });
+          bar.stop();
+          const verb = values["dry-run"] ? "would apply" : "applied";
+          print({ dryRun: values["dry-run"], applied: plan.map((m) => m.fileName) },
+            plan.length ? plan.map((m) => `${verb} ${m.fileName}`).join("\n") : "up to date: nothing to apply");
+          return EXIT.ok;
+        }
+        case "down": {
+          const result = await rollback(db, files, { to: values.to, count, dryRun: values["dry-run"], yes: values.yes, onProgress });
+          bar.stop();
+          const verb = values["dry-run"] ? "would roll back" : "rolled back";
+          const loss = result.dataLoss.map((l) => `  destroys ${l.target}`);
+          print({ dryRun: values["dry-run"], rolledBack: result.migrations.map((m) => m.fileName), dataLoss: result.dataLoss },
+            result.migrations.length ? [...result.migrations.map((m) => `${verb} ${m.fileName}`), ...loss].join("\n") : "nothing to roll back");
+          return EXIT.ok;
+        }
+        default: {
+          const result = await verify(db, files);
+          print(result, result.ok
+            ? `ok: ${result.checked} applied migrations match their files`
+            : `DRIFT:\n${result.drift.map((d) => `  ${d.version} ${d.drift}: ${d.detail}`).join("\n")}`);
+          return result.ok ? EXIT.ok : EXIT.failed;
+        }
       }
-      case "up": {
-        const plan = await migrateUp(db, files, { to: values.to, dryRun: values["dry-run"], includeAll: values["include-all"] });
-        const verb = values["dry-run"] ? "would apply" : "applied";
-        print({ dryRun: values["dry-run"], applied: plan.map((m) => m.fileName) },
-          plan.length ? plan.map((m) => `${verb} ${m.fileName}`).join("\n") : "up to date: nothing to apply");
-        return 0;
+    } catch (error) {
+      bar.stop();
+      if (values.json && (error instanceof MigrationRefused || error instanceof MigrationError)) {
+        console.log(JSON.stringify({ error: { name: error.name, message: error.message,
+          ...(error instanceof MigrationRefused ? { reason: error.reason } : { file: error.file, statement: error.statementIndex + 1 }) } }, null, 2));
       }
-      case "down": {
-        const result = await rollback(db, files, { to: values.to, count, dryRun: values["dry-run"], yes: values.yes });
-        const verb = values["dry-run"] ? "would roll back" : "rolled back";
-        const loss = result.dataLoss.map((l) => `  destroys ${l.target}`);
-        print({ dryRun: values["dry-run"], rolledBack: result.migrations.map((m) => m.fileName), dataLoss: result.dataLoss },
-          result.migrations.length ? [...result.migrations.map((m) => `${verb} ${m.fileName}`), ...loss].join("\n") : "nothing to roll back");
-        return 0;
-      }
-      case "verify": {
-        const result = await verify(db, files);
-        print(result, result.ok
-          ? `ok: ${result.checked} applied migrations match their files`
-          : `DRIFT:\n${result.drift.map((d) => `  ${d.version} ${d.drift}: ${d.detail}`).join("\n")}`);
-        return result.ok ? 0 : 1;
-      }
+      throw error;
     }
-    return 2;
-  } catch (error) {
-    if (values.json && (error instanceof MigrationRefused || error instanceof MigrationError)) {
-      console.log(JSON.stringify({ error: { name: error.name, message: error.message,
-        ...(error instanceof MigrationRefused ? { reason: error.reason } : { file: error.file, statement: error.statementIndex + 1 }) } }, null, 2));
-    }
-    console.error(`memory migrate ${sub}: ${failureMessage(error)}`);
-    return 1;
-  } finally {
-    await sql.end({ timeout: 5 });
-  }
+  });
 }

@@ -65,6 +65,19 @@ describe("memory backup", () => {
     expect([restored.code, JSON.parse(restored.stdout).error.reason]).toEqual([1, "invalid_backup"]);
   });
 
+  it("lists backups as a table with kind, date, size and users, and names an unknown id as such", async () => {
+    const listed = await new Promise<string>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "backup", "list", "--dir", dir],
+      (_, stdout) => resolve(stdout)));
+    const lines = listed.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^id\s+kind\s+created\s+memories\s+users\s+size\s+label$/);
+    expect(lines.find((l) => l.startsWith(id))).toMatch(/daily\s+\d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ\s+1\s+1\s+[\d.]+ (B|KiB)/);
+    expect(lines.at(-1)).toBe(`${JSON.parse((await memory(["list"])).stdout).length} backups`);
+    for (const sub of ["verify", "restore"]) {
+      const r = await memory([sub, "daily-20000101T000000000Z"]);
+      expect([r.code, r.stderr.trim()]).toEqual([1, expect.stringMatching(/no backup daily-20000101T000000000Z in .*memory backup list/)]);
+    }
+  });
+
   it("refuses bad usage with exit 2", async () => {
     expect((await memory(["restore"])).code).toBe(2);
     expect((await memory(["create", "--kind", "hourly"])).code).toBe(2);

@@ -1,8 +1,10 @@
 // The maintenance jobs by hand: memory dedupe, cleanup, expire, fold, stats, jobs against a real database.
 import { execFile } from "node:child_process";
+import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../scripts/db/local-stack.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
+import { freePort } from "./support/processes.ts";
 
 let database: TestDatabase;
 let user: string;
@@ -30,12 +32,12 @@ describe("memory maintenance commands", () => {
   it("dedupe --user removes the reworded duplicate", async () => {
     const r = await memory(["dedupe", "--user", user, "--json"]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.stdout)).toEqual({ user_id: user, duplicates_found: "1", duplicates_removed: "1" });
+    expect(JSON.parse(r.stdout)).toEqual({ user_id: user, duplicates_found: 1, duplicates_removed: 1 });
   });
 
   it("dedupe of every user finds nothing left", async () => {
     const r = await memory(["dedupe", "--json"]);
-    expect(JSON.parse(r.stdout)).toEqual({ users: 1, duplicates_found: "0", duplicates_removed: "0" });
+    expect(JSON.parse(r.stdout)).toEqual({ users: 1, duplicates_found: 0, duplicates_removed: 0 });
   });
 
   it("expire deactivates what is past its expiry, cleanup deletes what is long inactive", async () => {
@@ -66,8 +68,76 @@ describe("memory maintenance commands", () => {
     expect([r.code, r.stdout.trim()]).toEqual([0, "no pg_cron in this database; run the jobs by hand (memory dedupe, cleanup, expire, fold)"]);
   });
 
-  it("refuses bad arguments with exit 2", async () => {
+  it("shows a user's statistics in a fixed order, and everyone's as an aligned table", async () => {
+    const one = await memory(["stats", "--user", user]);
+    const keys = one.stdout.split("\n").slice(1).map((line) => line.split(/\s+/)[0]).filter(Boolean);
+    expect(keys.slice(0, 4)).toEqual(["user_id", "active", "inactive", "duplicates"]);
+    expect(keys.indexOf("by_type")).toBeGreaterThan(keys.indexOf("newest"));
+    const all = (await memory(["stats"])).stdout.trimEnd().split("\n");
+    expect(all[0]).toMatch(/^user_id\s+active\s+inactive\s+quota\s+used$/);
+    expect(all[1].indexOf(user)).toBe(0);
+    expect(all.at(-1)).toBe("1 user");
+  });
+
+  it("says that a user id it does not know is unknown (exit 1), and that an empty database has no users", async () => {
+    const unknown = await memory(["stats", "--user", "00000000-0000-4000-8000-0000000000aa"]);
+    expect([unknown.code, unknown.stderr.trim()]).toEqual([1, "memory stats: no user 00000000-0000-4000-8000-0000000000aa"]);
+    const empty = await createTestDatabase();
+    try {
+      const r = await new Promise<{ stdout: string }>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "stats", "--db-url", empty.url],
+        (_, stdout) => resolve({ stdout })));
+      expect(r.stdout.trim()).toBe("no user has stored a memory yet");
+    } finally {
+      await empty.drop();
+    }
+  });
+
+  it("refuses bad arguments with exit 2, in its own words", async () => {
     expect((await memory(["cleanup", "--days", "0"])).code).toBe(2);
+    const negative = await memory(["cleanup", "--days", "-5"]);
+    expect([negative.code, negative.stderr.trim()]).toEqual([2, "memory cleanup: --days must be a whole number of at least 1, not '-5'"]);
     expect((await memory(["stats", "--user", "nobody"])).stderr).toMatch(/--user must be a user id/);
   });
+
+  it("refuses a --db-url that is not a connection string with exit 2, and no stack trace", async () => {
+    const r = await run(["stats", "--db-url", "notaurl"]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--db-url must be a connection string like postgresql:\/\//);
+    expect(r.stderr).not.toMatch(/\n\s+at /);
+    const secret = await run(["stats", "--db-url", "mysql://admin:hunter2@db.example.com/x"]);
+    expect([secret.code, secret.stderr.includes("hunter2")]).toEqual([2, false]);
+  });
+
+  it("gives up on a database that never answers within the connect timeout, saying so", async () => {
+    // A host that takes the TCP connection and never answers (a firewall, a proxy, a paused project).
+    const silent = createServer(() => {});
+    await new Promise<void>((r) => silent.listen(0, "127.0.0.1", () => r()));
+    const url = `postgresql://postgres:postgres@127.0.0.1:${(silent.address() as { port: number }).port}/postgres`;
+    try {
+      const started = Date.now();
+      const r = await run(["stats", "--db-url", url, "--connect-timeout", "1"]);
+      expect([r.code, r.stderr.trim()]).toEqual([1, expect.stringMatching(/did not answer within 1 s; .*--connect-timeout/)]);
+      expect(Date.now() - started).toBeLessThan(8_000);
+      const fromEnv = await run(["jobs", "--db-url", url], { MEMORY_CONNECT_TIMEOUT: "1" });
+      expect(fromEnv.stderr).toMatch(/did not answer within 1 s/);
+    } finally {
+      silent.close();
+    }
+  }, 30_000);
+
+  it("calls a refused connection an outage, not a SQLSTATE", async () => {
+    const closed = await freePort();
+    const r = await run(["stats", "--db-url", `postgresql://postgres:postgres@127.0.0.1:${closed}/postgres`]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(/database is unavailable \(ECONNREFUSED/);
+    expect(r.stderr).not.toMatch(/SQLSTATE/);
+  });
 });
+
+/** The CLI with exactly these arguments (no --db-url added). */
+function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile("node", [`${ROOT}bin/memory.js`, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
+  });
+}

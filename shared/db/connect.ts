@@ -6,6 +6,8 @@ export interface ConnectOptions {
   /** Milliseconds; applied to every statement of the pool as statement_timeout. */
   statementTimeoutMs?: number;
   applicationName?: string;
+  /** Seconds to wait for the TCP connection (default 10). */
+  connectTimeoutSeconds?: number;
 }
 
 /** The connection string Supabase gives edge functions, else the conventional one. */
@@ -17,7 +19,7 @@ export function connect(url: string, options: ConnectOptions = {}): postgres.Sql
   return postgres(url, {
     max: options.max ?? 10,
     idle_timeout: 20,
-    connect_timeout: 10,
+    connect_timeout: options.connectTimeoutSeconds ?? 10,
     // Between attempts to reconnect after a lost connection, in seconds. The driver's default grows to 20 s: after
     // a database restart of a second or two, requests then waited that long for a connection that would have
     // worked at once. Capped at 1 s, service resumes within a second of the database.

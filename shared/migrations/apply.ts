@@ -94,6 +94,8 @@ export interface UpOptions {
   dryRun?: boolean;
   /** Apply pending migrations older than the newest applied one (as `supabase db push --include-all`). */
   includeAll?: boolean;
+  /** Called before each migration runs: how many of the plan are done, and which one is next. */
+  onProgress?: (done: number, total: number, next: MigrationFile) => void;
 }
 
 export async function migrateUp(db: SqlExecutor, files: MigrationFile[], options: UpOptions = {}): Promise<MigrationFile[]> {
@@ -114,7 +116,10 @@ export async function migrateUp(db: SqlExecutor, files: MigrationFile[], options
   }
   if (options.dryRun) return plan;
   const ran: MigrationFile[] = [];
-  for (const migration of plan) if (await applyMigration(db, migration)) ran.push(migration);
+  for (const [i, migration] of plan.entries()) {
+    options.onProgress?.(i, plan.length, migration);
+    if (await applyMigration(db, migration)) ran.push(migration);
+  }
   return ran;
 }
 
@@ -126,6 +131,7 @@ export interface RollbackOptions {
   dryRun?: boolean;
   /** Confirms a rollback that destroys rows. */
   yes?: boolean;
+  onProgress?: UpOptions["onProgress"];
 }
 
 export interface RollbackPlan {
@@ -187,7 +193,10 @@ export async function rollback(db: SqlExecutor, files: MigrationFile[], options:
   if (options.dryRun) return { migrations: plan, dataLoss };
   if (dataLoss.length > 0 && !options.yes) throw dataLossRefusal(plan, dataLoss);
   const ran: MigrationFile[] = [];
-  for (const migration of plan) if (await rollbackMigration(db, migration, options.yes ?? false)) ran.push(migration);
+  for (const [i, migration] of plan.entries()) {
+    options.onProgress?.(i, plan.length, migration);
+    if (await rollbackMigration(db, migration, options.yes ?? false)) ran.push(migration);
+  }
   return { migrations: ran, dataLoss };
 }
 
