@@ -5,7 +5,8 @@ import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { migrateUp, readMigrations, rollback, type MigrationFile } from "../shared/migrations/manager.ts";
-import { bootstrap, MIGRATIONS_DIR, urlFor } from "../scripts/db/local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR, ROOT, urlFor } from "../scripts/db/local-stack.ts";
+import { execFile } from "node:child_process";
 
 const JOBS = ["memory-cleanup", "memory-deduplicate", "memory-expire", "memory-fold-access", "memory-prune-cron-history"];
 let sql: postgres.Sql;
@@ -101,5 +102,14 @@ describe("maintenance jobs in pg_cron", () => {
     expect(status).toBe("succeeded");
     const health = await sql`select * from public.maintenance_job_health() where job_name = 'memory-expire'`;
     expect(health[0]).toMatchObject({ job_name: "memory-expire", active: true, last_status: "succeeded", failures_last_day: "0" });
+    // And `memory jobs` shows it: a header, and every job's columns aligned under it.
+    const printed = await new Promise<string>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "jobs", "--db-url", urlFor("postgres")],
+      (_, stdout) => resolve(stdout)));
+    const lines = printed.trimEnd().split("\n");
+    expect(lines[0]).toMatch(/^job\s+schedule\s+state\s+last run\s+last status\s+failures 24h$/);
+    expect(lines.slice(1).map((l) => l.split(/\s{2,}/)[0])).toEqual(expect.arrayContaining(JOBS));
+    const column = lines[0].indexOf("schedule");
+    expect(lines.slice(1).every((l) => l[column - 1] === " " && l[column] !== " ")).toBe(true);
+    expect(lines.find((l) => l.startsWith("memory-expire "))).toMatch(/\* \* \* \* \*\s+active\s+\S+\s+succeeded\s+0$/);
   }, 90_000);
 });
