@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local PostgreSQL stack needs, and nothing that is already there:
-# Debian's PostgreSQL 15 with pg_cron and pgTAP, and pgvector 0.8.0 built from Debian's source package.
+# Debian's PostgreSQL 15 with pg_cron, pgTAP and plpgsql_check (the PL/pgSQL linter, which Supabase offers too),
+# and pgvector 0.8.0 built from Debian's source package.
 # A second run on a provisioned machine only checks and returns.
 set -euo pipefail
 
@@ -23,7 +24,7 @@ sudo_if_needed() {
 
 have_debian_packages() {
   [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_config" ] && command -v psql >/dev/null &&
-    [ -f "$EXT_DIR/pg_cron.control" ] && [ -f "$EXT_DIR/pgtap.control" ]
+    [ -f "$EXT_DIR/pg_cron.control" ] && [ -f "$EXT_DIR/pgtap.control" ] && [ -f "$EXT_DIR/plpgsql_check.control" ]
 }
 
 have_pgvector() {
@@ -32,11 +33,11 @@ have_pgvector() {
 }
 
 install_debian_packages() {
-  log "installing Debian packages for PostgreSQL $PG_MAJOR, pg_cron and pgTAP"
+  log "installing Debian packages for PostgreSQL $PG_MAJOR, pg_cron, pgTAP and plpgsql_check"
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "postgresql-$PG_MAJOR" "postgresql-client-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-    "postgresql-$PG_MAJOR-cron" "postgresql-$PG_MAJOR-pgtap" make gcc ca-certificates >/dev/null
+    "postgresql-$PG_MAJOR-cron" "postgresql-$PG_MAJOR-pgtap" "postgresql-$PG_MAJOR-plpgsql-check" make gcc ca-certificates >/dev/null
 }
 
 build_pgvector() {
@@ -61,4 +62,4 @@ build_pgvector() {
 have_debian_packages || install_debian_packages
 have_pgvector || build_pgvector
 have_debian_packages && have_pgvector || { log "provisioning did not complete"; exit 1; }
-log "PostgreSQL $PG_MAJOR with pgvector $PGVECTOR_VERSION, pg_cron and pgTAP is installed"
+log "PostgreSQL $PG_MAJOR with pgvector $PGVECTOR_VERSION, pg_cron, pgTAP and plpgsql_check is installed"
