@@ -15,6 +15,21 @@ export function databaseUrlFromEnv(env: Record<string, string | undefined>): str
   return env.SUPABASE_DB_URL || env.DATABASE_URL || undefined;
 }
 
+/**
+ * The settings in PGOPTIONS (`-c lock_timeout=5s -c statement_timeout=5min`, as libpq and psql read it), which
+ * postgres.js ignores: a deploy's timeouts reach `memory migrate` the same way they reach `supabase db push`.
+ */
+export function settingsFromPgOptions(pgOptions: string | undefined): Record<string, string> {
+  const settings: Record<string, string> = {};
+  const words = (pgOptions ?? "").trim().split(/\s+/).filter(Boolean);
+  for (let i = 0; i < words.length; i++) {
+    const pair = words[i] === "-c" ? words[++i] : words[i].replace(/^(-c|--)/, "");
+    const at = pair?.indexOf("=") ?? -1;
+    if (at > 0) settings[pair.slice(0, at).replace(/-/g, "_")] = pair.slice(at + 1);
+  }
+  return settings;
+}
+
 export function connect(url: string, options: ConnectOptions = {}): postgres.Sql {
   return postgres(url, {
     max: options.max ?? 10,
@@ -27,6 +42,7 @@ export function connect(url: string, options: ConnectOptions = {}): postgres.Sql
     prepare: false, // Supabase's transaction pooler (port 6543) does not keep prepared statements.
     onnotice: () => {},
     connection: {
+      ...settingsFromPgOptions(typeof process === "undefined" ? undefined : process.env?.PGOPTIONS),
       application_name: options.applicationName ?? "supabase-chat-memory",
       ...(options.statementTimeoutMs ? { statement_timeout: options.statementTimeoutMs } : {}),
     },
