@@ -11,7 +11,7 @@ import { createBackup, LocalFolderStore, restoreBackup, TABLES, verifyBackup } f
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
-import { bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR, PG_BIN, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
 import { loadMemories } from "./lib/memories.ts";
 import { machine } from "./lib/machine.ts";
 import { timed } from "./lib/stats.ts";
@@ -21,7 +21,7 @@ const run = promisify(execFile);
 const DB = "memory_bench_backup";
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const PER_USER = Number(process.env.BENCH_PER_USER ?? 10_000);
-const PG = "/usr/lib/postgresql/15/bin";
+const PG = PG_BIN;
 const MB = 2 ** 20;
 
 /** Runs fn while sampling this process's resident memory; returns its time and the peak. */

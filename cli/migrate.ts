@@ -6,7 +6,7 @@ import {
 } from "../shared/migrations/manager.ts";
 import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
 import { progress, table } from "./output.ts";
-import { MIGRATIONS_DIR } from "./paths.ts";
+import { MIGRATIONS_DIR } from "../shared/migrations/files.ts";
 
 const USAGE = `usage: memory migrate <status|up|down|verify> [options]
 

@@ -6,10 +6,10 @@ import { openEmbedded } from "../shared/db/pglite.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { connect } from "../shared/db/connect.ts";
 import { pgliteRequestDatabase, postgresRequestDatabase, type RequestDatabase } from "../shared/db/request-db.ts";
-import { readMigrations } from "../shared/migrations/files.ts";
+import { MIGRATIONS_DIR, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { createVerifier } from "../shared/auth/jwt.ts";
-import { embedderFromEnv } from "../shared/embeddings/from-env.ts";
+import { depsWith, timeoutsFromEnv } from "../shared/handlers/from-env.ts";
 import type { SqlExecutor } from "../shared/db/executor.ts";
 import { memoryStoreHandler } from "../shared/handlers/memory-store.ts";
 import { memorySearchHandler } from "../shared/handlers/memory-search.ts";
@@ -24,7 +24,7 @@ const issuer = localIssuer(port);
 
 async function openDatabase(): Promise<{ admin: SqlExecutor; requests: RequestDatabase; label: string; close: () => Promise<void> }> {
   if (process.env.DATABASE_URL) {
-    const statementTimeoutMs = Number(process.env.MEMORY_STATEMENT_TIMEOUT_MS ?? 8000);
+    const { statementTimeoutMs } = timeoutsFromEnv(process.env);
     const sql = connect(process.env.DATABASE_URL, { max: 10, statementTimeoutMs, applicationName: "memory-local" });
     return {
       admin: postgresExecutor(sql), requests: postgresRequestDatabase(sql, { deadlineMs: statementTimeoutMs }),
@@ -74,15 +74,10 @@ async function main() {
   };
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
-  const ran = await migrateUp(database.admin, await readMigrations(`${root}supabase/migrations`));
+  const ran = await migrateUp(database.admin, await readMigrations(MIGRATIONS_DIR));
   await database.admin.query(`insert into auth.users (id, email, role, aud) values ($1, 'demo@example.com', 'authenticated', 'authenticated')
     on conflict (id) do nothing`, [DEMO_USER_ID]);
-  const deps = {
-    db: database.requests,
-    verify: createVerifier({ jwtSecret: secret, issuer }),
-    embedder: embedderFromEnv(process.env),
-    embedTimeoutMs: Number(process.env.EMBEDDINGS_TIMEOUT_MS ?? 3000),
-  };
+  const deps = depsWith(process.env, database.requests, createVerifier({ jwtSecret: secret, issuer }));
   // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
   fold = setInterval(() => {
     database.admin.query("select public.fold_memory_access()").catch((error) => console.error("fold_memory_access:", error.message));

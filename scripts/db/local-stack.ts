@@ -6,14 +6,16 @@ import { readFile } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import postgres from "postgres";
 import { postgresExecutor } from "../../shared/db/executor.ts";
-import { readMigrations } from "../../shared/migrations/files.ts";
+import { MIGRATIONS_DIR, readMigrations } from "../../shared/migrations/files.ts";
 import { migrateUp } from "../../shared/migrations/apply.ts";
 
 export const run = promisify(execFile);
 export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-export const MIGRATIONS_DIR = `${ROOT}supabase/migrations`;
+export { MIGRATIONS_DIR };
 export const PORT = Number(process.env.MEMORY_DB_PORT ?? 54322);
 export const TEMPLATE_DB = "memory_test_template";
+/** The PostgreSQL 15 programs provision.sh installs (pg_dump, pg_restore, pg_ctl). */
+export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
 export function urlFor(database: string): string {
   return `postgresql://postgres:postgres@127.0.0.1:${PORT}/${database}`;

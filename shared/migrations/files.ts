@@ -3,7 +3,11 @@
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { splitStatements } from "./split.ts";
+
+/** This project's migrations, wherever the code is run from. */
+export const MIGRATIONS_DIR = fileURLToPath(new URL("../../supabase/migrations", import.meta.url));
 
 const MIGRATION_FILE = /^([0-9]+)_(.*)\.sql$/;
 

@@ -1,0 +1,1011 @@
+-- Writing memories: the acting user, the per-user lock, input validation, duplicate candidates and the merge,
+-- sightings, versions, unmerge, embeddings set later, and the per-user counters kept by trigger.
+-- The current definition of each object; migrations are produced from these (docs/architecture.md).
+-- Bodies are checked when they run, not when they are created (as pg_dump does): a function may call one
+-- defined further down, or in a later file.
+set check_function_bodies = off;
+
+CREATE FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) RETURNS TABLE(memory_id uuid, sighting_id uuid)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  perform private.move_sightings(target, absorbed, keepers);
+  return query
+    insert into public.memory_sightings as s (user_id, memory_id, fact, memory_type, category, importance_score,
+      confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, origin,
+      merged_memory_id, similarity)
+    select target, a.keeper, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
+           m.source_conversation_id, m.embedding, m.embedding_model, m.expires_at, 'absorbed', m.id, a.similarity
+      from unnest(absorbed, keepers, similarities) as a(id, keeper, similarity)
+      join public.user_memories m on m.id = a.id and m.user_id = target
+    returning s.merged_memory_id, s.id;
+end
+$$;
+REVOKE ALL ON FUNCTION private.absorb_memories(uuid, uuid[], uuid[], double precision[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) IS 'Records each absorbed memory as a sighting on its keeper and moves its sightings there (same user).';
+
+CREATE FUNCTION private.acting_user(requested uuid) RETURNS uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_uid uuid := auth.uid();
+  v_privileged boolean;
+begin
+  if requested is null or requested = v_uid then
+    if v_uid is null then
+      raise exception 'not authenticated: the request carries no user id (JWT sub)'
+        using errcode = 'PT401';
+    end if;
+    return v_uid;
+  end if;
+  -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user. The role asked
+  -- about is the one the caller set (PostgREST's `set local role`), which security definer callers see too.
+  select r.rolbypassrls or r.rolsuper into v_privileged from pg_catalog.pg_roles r
+   where r.rolname = coalesce(nullif(current_setting('role'), 'none'), session_user);
+  if not coalesce(v_privileged, false) then
+    raise exception 'only service_role may act for another user'
+      using errcode = '42501', hint = 'Omit user_id; the user is the one in the JWT.';
+  end if;
+  return requested;
+end
+$$;
+REVOKE ALL ON FUNCTION private.acting_user(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.acting_user(requested uuid) IS 'The user a call acts for: auth.uid(), or an explicit user for roles that bypass RLS. PT401 without a user. Judges the role the caller set, so security definer functions can use it to check their target.';
+
+CREATE FUNCTION private.active_memory_for_update(target uuid, memory uuid) RETURNS public.user_memories
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_row public.user_memories;
+begin
+  -- no key update: keys never change here, and a stronger lock would make searches (which record accesses
+  -- with a foreign key to this row) wait.
+  select m.* into v_row from public.user_memories m where m.id = memory and m.user_id = target for no key update;
+  if not found then
+    raise exception 'memory % not found', memory using errcode = 'PT404';
+  end if;
+  if not v_row.is_active then
+    raise exception 'memory % is no longer active (superseded, forgotten or a duplicate)', memory
+      using errcode = 'PT409', hint = 'memory_history(id) shows its current version.';
+  end if;
+  return v_row;
+end
+$$;
+REVOKE ALL ON FUNCTION private.active_memory_for_update(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) IS 'Locks and returns a user''s active memory; PT404 if it is not theirs or absent, PT409 if inactive.';
+
+CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 4
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+  v_words text[] := public.fact_words(duplicate_candidates.fact);
+  v_size integer := cardinality(public.fact_words(duplicate_candidates.fact));
+  v_key text := md5(public.fact_key(duplicate_candidates.fact));
+  v_misses integer;
+  v_probe text[];
+  v_candidates uuid[];
+begin
+  if jaccard_threshold is null or not (jaccard_threshold > 0 and jaccard_threshold <= 1)
+     or cosine_threshold is null or not (cosine_threshold > 0 and cosine_threshold <= 1) then
+    raise exception 'thresholds must be above 0 and at most 1' using errcode = '22023', column = 'threshold';
+  end if;
+  v_candidates := array(
+    select m.id from public.user_memories m
+     where m.user_id = target and m.is_active and md5(public.fact_key(m.fact)) = v_key and m.id is distinct from exclude);
+  -- Jaccard >= t means the other set lacks at most m = |a| - ceil(t|a|) of our words. Deal our words into m + 1
+  -- groups: a true duplicate lacks words from at most m of them, so it contains some group whole. Each group is a
+  -- containment probe of the GIN index (an intersection of posting lists), selective however common the words.
+  v_misses := v_size - ceil(jaccard_threshold * v_size)::integer;
+  for v_group in 0 .. v_misses loop
+    select array_agg(w) into v_probe
+      from (select w, row_number() over (order by char_length(w) desc, w) as n from unnest(v_words) w) dealt
+     where (dealt.n - 1) % (v_misses + 1) = v_group;
+    v_candidates := v_candidates || array(
+      select m.id from public.user_memories m
+       where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.@>) v_probe
+         and m.id is distinct from exclude);
+  end loop;
+  -- A near duplicate by cosine shares almost every sign bit: a few candidates suffice. Asked only with an
+  -- embedding: the scan behind it costs as much without one.
+  if duplicate_candidates.embedding is not null then
+    v_candidates := v_candidates || array(
+      select n.id from private.nearest_memories(target, duplicate_candidates.embedding, duplicate_candidates.embedding_model, 4, 32) n
+       where n.id is distinct from exclude);
+  end if;
+
+  return query
+    with near as (
+      select x.* from (
+        select m.id, md5(public.fact_key(m.fact)) = v_key as same, public.jaccard(m.fact_words, v_words) as jac,
+               case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
+                    then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
+          from public.user_memories m
+         where m.id = any (v_candidates) and m.user_id = target
+      ) x
+      where x.same or x.jac >= jaccard_threshold or x.cos >= cosine_threshold
+    )
+    select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason,
+           j.same or j.reason is null or (j.reason = 'word differs' and coalesce(j.cos >= cosine_threshold, false))
+      from (select n.id, n.same, n.jac, n.cos,
+                   case when n.same then 1.0::double precision else greatest(coalesce(n.jac, 0), coalesce(n.cos, 0)) end as similarity,
+                   m.importance_score, m.created_at,
+                   case when not n.same then private.value_difference(m.fact, m.fact_words, duplicate_candidates.fact, v_words) end as reason
+              from near n
+              join public.user_memories m on m.id = n.id) j;
+end
+$$;
+REVOKE ALL ON FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) IS 'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold), with their scores, the value that makes each distinct, and whether it is a duplicate.';
+
+CREATE FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) RETURNS TABLE(jaccard double precision, cosine double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  return query
+    select coalesce(requested, (select s.duplicate_threshold from public.memory_settings s)),
+           coalesce(requested, (select t.duplicate_threshold from private.model_settings(duplicate_thresholds.embedding_model) t));
+end
+$$;
+REVOKE ALL ON FUNCTION private.duplicate_thresholds(text, double precision) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) IS 'Jaccard and cosine duplicate thresholds: the requested one for both, else memory_settings and the model''s row.';
+
+CREATE FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) RETURNS double precision[]
+    LANGUAGE sql STABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select array[-importance_score, extract(epoch from created_at)]
+$$;
+REVOKE ALL ON FUNCTION private.keep_order(double precision, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) IS 'Keep order of merging memories (ascending): most important first, then the oldest.';
+
+CREATE FUNCTION private.lock_user_memories(target uuid) RETURNS void
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtextextended('user_memories:' || target::text, 0))
+$$;
+REVOKE ALL ON FUNCTION private.lock_user_memories(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.lock_user_memories(target uuid) IS 'Takes the per-user transaction lock that makes duplicate detection exact under concurrency.';
+
+CREATE FUNCTION private.lock_users(users uuid[]) RETURNS void
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid;
+begin
+  for v_user in select distinct u from unnest(users) u where u is not null order by u loop
+    perform private.lock_user_memories(v_user);
+  end loop;
+end
+$$;
+REVOKE ALL ON FUNCTION private.lock_users(uuid[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.lock_users(users uuid[]) IS 'Takes each user''s write lock in ascending user order, before a statement touches rows of several users.';
+
+CREATE FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  update public.memory_sightings s set unmerged_at = now(), unmerged_memory_id = memory
+   where s.id = sighting and s.user_id = target;
+end
+$$;
+REVOKE ALL ON FUNCTION private.mark_unmerged(uuid, uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) IS 'Records that a sighting of the target user became the given memory (unmerge_memory).';
+
+CREATE FUNCTION private.memory_sightings_account() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+begin
+  if tg_op = 'INSERT' then
+    -- Users in a fixed order, so two statements counting the same users cannot deadlock.
+    insert into public.memory_user_stats as s (user_id, sighting_count)
+    select n.user_id, count(*) from new_rows n group by n.user_id order by n.user_id
+    on conflict (user_id) do update set sighting_count = s.sighting_count + excluded.sighting_count, updated_at = now();
+  else
+    -- update, never upsert: during a cascade from auth.users the stats row may already be gone.
+    update public.memory_user_stats s set sighting_count = s.sighting_count - d.n, updated_at = now()
+      from (select o.user_id, count(*)::integer as n from old_rows o group by o.user_id) d
+     where s.user_id = d.user_id;
+  end if;
+  return null;
+end
+$$;
+REVOKE ALL ON FUNCTION private.memory_sightings_account() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.memory_sightings_account() IS 'Statement trigger: keeps memory_user_stats.sighting_count exact for every insert and delete of sightings.';
+
+CREATE FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) RETURNS public.user_memories
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  v_kept public.user_memories := keeper;
+  v_other public.user_memories;
+  v_forever boolean := keeper.expires_at is null;
+  v_metadata jsonb := '{}'::jsonb;
+begin
+  foreach v_other in array absorbed loop
+    v_kept.importance_score := greatest(v_kept.importance_score, v_other.importance_score);
+    v_kept.confidence_score := greatest(v_kept.confidence_score, v_other.confidence_score);
+    v_forever := v_forever or v_other.expires_at is null;
+    v_kept.expires_at := greatest(v_kept.expires_at, v_other.expires_at);
+    v_kept.category := coalesce(v_kept.category, v_other.category);
+    v_kept.source_conversation_id := coalesce(v_kept.source_conversation_id, v_other.source_conversation_id);
+    if v_kept.embedding is null and v_other.embedding is not null then
+      v_kept.embedding := v_other.embedding;
+      v_kept.embedding_model := v_other.embedding_model;
+    end if;
+    v_metadata := v_other.metadata || v_metadata;
+  end loop;
+  if v_forever then
+    v_kept.expires_at := null;
+  end if;
+  v_metadata := v_metadata || keeper.metadata;
+  if octet_length(v_metadata::text) <= 16384 then
+    v_kept.metadata := v_metadata;
+  end if;
+  return v_kept;
+end
+$$;
+REVOKE ALL ON FUNCTION private.merged_memory(public.user_memories, public.user_memories[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) IS 'The merge rule: the keeper as it stands after absorbing the given memories (in keep order).';
+
+CREATE FUNCTION private.model_settings(embedding_model text) RETURNS TABLE(duplicate_threshold double precision, relevance_floor double precision)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+begin
+  return query
+    select s.duplicate_threshold, s.relevance_floor
+      from public.memory_model_settings s
+     where s.embedding_model in (model_settings.embedding_model, '*')
+     order by s.embedding_model = '*'
+     limit 1;
+end
+$$;
+REVOKE ALL ON FUNCTION private.model_settings(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.model_settings(embedding_model text) IS 'The duplicate threshold (cosine) and relevance floor of an embedding model: its row, else the ''*'' row.';
+
+CREATE FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) RETURNS void
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  update public.memory_sightings s set memory_id = m.to_id
+    from unnest(from_ids, to_ids) as m(from_id, to_id)
+   where s.memory_id = m.from_id and s.user_id = target;
+end
+$$;
+REVOKE ALL ON FUNCTION private.move_sightings(uuid, uuid[], uuid[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) IS 'Moves the sightings of each memory in from_ids to the memory at the same place in to_ids (same user).';
+
+CREATE FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_checked uuid := private.acting_user(target);
+  v_id uuid;
+begin
+  insert into public.memory_sightings (user_id, memory_id, fact, memory_type, category, importance_score,
+    confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, idempotency_key,
+    origin, similarity)
+  values (target, record_sighting.memory_id, statement.fact, statement.memory_type, statement.category,
+    statement.importance_score, statement.confidence_score, statement.metadata, statement.source_conversation_id,
+    statement.embedding, statement.embedding_model, statement.expires_at, record_sighting.idempotency_key, 'store',
+    record_sighting.similarity)
+  returning id into v_id;
+  return v_id;
+end
+$$;
+REVOKE ALL ON FUNCTION private.record_sighting(uuid, uuid, public.user_memories, double precision, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) IS 'Records a store_memory statement that merged into a memory of the target user; returns the sighting id.';
+
+CREATE FUNCTION private.set_updated_at() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  new.updated_at := now();
+  return new;
+end
+$$;
+REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.set_updated_at() IS 'Trigger: stamps updated_at on every UPDATE so callers cannot forget or forge it.';
+
+CREATE FUNCTION private.user_memories_account_statement() RETURNS trigger
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_users uuid[];
+  v_active_delta integer[];
+  v_inactive_delta integer[];
+  v_over record;
+begin
+  if tg_op = 'DELETE' then
+    -- update, never upsert: during a cascade from auth.users the stats row may already be gone.
+    update public.memory_user_stats s
+       set active_count = s.active_count - d.active, inactive_count = s.inactive_count - d.inactive, updated_at = now()
+      from (select o.user_id, count(*) filter (where o.is_active) as active, count(*) filter (where not o.is_active) as inactive
+              from old_rows o group by o.user_id) d
+     where s.user_id = d.user_id;
+    return null;
+  elsif tg_op = 'INSERT' then
+    select array_agg(c.user_id order by c.user_id), array_agg(c.active order by c.user_id),
+           array_agg(c.inactive order by c.user_id)
+      into v_users, v_active_delta, v_inactive_delta
+      from (select n.user_id, count(*) filter (where n.is_active)::integer as active,
+                   count(*) filter (where not n.is_active)::integer as inactive
+              from new_rows n group by n.user_id) c;
+  else
+    -- What an update moves from inactive to active, per user: the active rows after it minus those before it.
+    -- Sums, not a join of the old rows to the new (which the planner, blind to their sizes, ran as a nested loop:
+    -- 100 ms for 1,500 rows). A memory's user_id never changes (user_memories_guard_version refuses it).
+    select array_agg(c.user_id order by c.user_id), array_agg(c.net order by c.user_id),
+           array_agg(-c.net order by c.user_id)
+      into v_users, v_active_delta, v_inactive_delta
+      from (select x.user_id, sum(x.active)::integer as net
+              from (select n.user_id, n.is_active::integer as active from new_rows n
+                    union all
+                    select o.user_id, -o.is_active::integer from old_rows o) x
+             group by x.user_id
+            having sum(x.active) <> 0) c;
+  end if;
+  if v_users is null then
+    return null;
+  end if;
+
+  -- The upsert locks each user's row until commit: concurrent writers of one user queue here, so the count
+  -- they check is exact. Users in a fixed order, so two statements writing the same users cannot deadlock.
+  -- An insert adds its rows to the counts. An update moves its net change between active and inactive: the
+  -- proposed row carries it as two non-negative numbers (one of them 0), also right for a user without a row.
+  with counted as (
+    insert into public.memory_user_stats as s (user_id, active_count, inactive_count, last_stored_at)
+    select u.user_id, greatest(u.active_delta, 0), greatest(u.inactive_delta, 0),
+           case when tg_op = 'INSERT' then now() end
+      from unnest(v_users, v_active_delta, v_inactive_delta) as u(user_id, active_delta, inactive_delta)
+    on conflict (user_id) do update
+       set active_count = s.active_count + excluded.active_count - (case when tg_op = 'INSERT' then 0 else excluded.inactive_count end),
+           inactive_count = s.inactive_count + excluded.inactive_count - (case when tg_op = 'INSERT' then 0 else excluded.active_count end),
+           last_stored_at = case when tg_op = 'INSERT' then now() else s.last_stored_at end,
+           updated_at = now()
+    returning s.user_id, s.active_count, coalesce(s.quota_limit, (select ms.default_quota from public.memory_settings ms)) as quota
+  )
+  select c.active_count, c.quota into v_over
+    from counted c
+    join unnest(v_users, v_active_delta) as u(user_id, active_delta) on u.user_id = c.user_id
+   -- Only a statement that adds active memories is refused; freeing places never is.
+   where u.active_delta > 0
+     and c.active_count > c.quota
+   limit 1;
+  if found then
+    raise exception 'memory quota reached: the limit is % active memories', v_over.quota
+      using errcode = 'PT507',
+            hint = 'Forget memories that are no longer needed, or raise memory_user_stats.quota_limit.';
+  end if;
+  return null;
+end
+$$;
+REVOKE ALL ON FUNCTION private.user_memories_account_statement() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.user_memories_account_statement() IS 'Statement trigger: keeps memory_user_stats exact for every write, once per user per statement, and refuses active memories beyond the quota (SQLSTATE PT507).';
+
+CREATE FUNCTION private.user_memories_guard_version() RETURNS trigger
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_previous_version integer;
+begin
+  if tg_op = 'INSERT' then
+    if new.previous_version_id is null then
+      if new.version <> 1 then
+        raise exception 'a first version must have version 1, not %', new.version
+          using errcode = '23514', constraint = 'user_memories_version_sequence',
+                table = 'user_memories', schema = 'public';
+      end if;
+    else
+      select m.version into v_previous_version
+        from public.user_memories m
+       where m.id = new.previous_version_id and m.user_id = new.user_id;
+      -- A missing predecessor is left to user_memories_previous_version_fkey to report.
+      if found and new.version <> v_previous_version + 1 then
+        raise exception 'version must be % (previous version plus one), not %', v_previous_version + 1, new.version
+          using errcode = '23514', constraint = 'user_memories_version_sequence',
+                table = 'user_memories', schema = 'public';
+      end if;
+    end if;
+  elsif new.id is distinct from old.id or new.user_id is distinct from old.user_id
+     or new.version is distinct from old.version or new.previous_version_id is distinct from old.previous_version_id
+     or new.created_at is distinct from old.created_at then
+    raise exception 'id, user_id, version, previous_version_id and created_at of a memory cannot change; store a new version'
+      using errcode = '23514', constraint = 'user_memories_identity_immutable',
+            table = 'user_memories', schema = 'public';
+  end if;
+  return new;
+end
+$$;
+REVOKE ALL ON FUNCTION private.user_memories_guard_version() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.user_memories_guard_version() IS 'Trigger: keeps version history a line (1, 2, 3 ...) and the identity columns of a memory immutable.';
+
+CREATE FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  if fact is null or fact !~ '[^[:space:]]' then
+    raise exception 'fact must not be empty or whitespace' using errcode = '23514',
+      constraint = 'user_memories_fact_not_blank', column = 'fact';
+  end if;
+  if char_length(fact) > 2000 then
+    raise exception 'fact must be at most 2000 characters, not %', char_length(fact) using errcode = '23514',
+      constraint = 'user_memories_fact_length', column = 'fact';
+  end if;
+  if public.normalize_fact(fact) = '' then
+    raise exception 'fact must contain at least one letter or digit' using errcode = '22023', column = 'fact';
+  end if;
+  if memory_type is null or memory_type not in ('person', 'preference', 'event', 'topic', 'fact', 'emotion') then
+    raise exception 'memory_type must be one of person, preference, event, topic, fact, emotion; not %',
+      coalesce(memory_type, 'null') using errcode = '23514', constraint = 'user_memories_memory_type_check',
+      column = 'memory_type';
+  end if;
+  if category is not null and (category !~ '[^[:space:]]' or char_length(category) > 100) then
+    raise exception 'category must be 1 to 100 characters, not blank' using errcode = '23514',
+      constraint = 'user_memories_category_check', column = 'category';
+  end if;
+  if importance_score is null or not (importance_score >= 0 and importance_score <= 1) then
+    raise exception 'importance_score must be between 0 and 1, not %', coalesce(importance_score::text, 'null')
+      using errcode = '23514', constraint = 'user_memories_importance_range', column = 'importance_score';
+  end if;
+  if confidence_score is null or not (confidence_score >= 0 and confidence_score <= 1) then
+    raise exception 'confidence_score must be between 0 and 1, not %', coalesce(confidence_score::text, 'null')
+      using errcode = '23514', constraint = 'user_memories_confidence_range', column = 'confidence_score';
+  end if;
+  if (embedding is null) <> (embedding_model is null) then
+    raise exception 'embedding and embedding_model go together: give both or neither' using errcode = '23514',
+      constraint = 'user_memories_embedding_has_model', column = 'embedding_model';
+  end if;
+  if embedding is not null and extensions.vector_dims(embedding) <> 384 then
+    raise exception 'embedding must have 384 dimensions, not %', extensions.vector_dims(embedding)
+      using errcode = '22000', column = 'embedding';
+  end if;
+  if embedding_model is not null and (embedding_model !~ '[^[:space:]]' or char_length(embedding_model) > 200) then
+    raise exception 'embedding_model must be 1 to 200 characters, not blank' using errcode = '23514',
+      constraint = 'user_memories_embedding_model_check', column = 'embedding_model';
+  end if;
+  if metadata is null or jsonb_typeof(metadata) <> 'object' then
+    raise exception 'metadata must be a JSON object' using errcode = '23514',
+      constraint = 'user_memories_metadata_is_object', column = 'metadata';
+  end if;
+  if octet_length(metadata::text) > 16384 then
+    raise exception 'metadata must be at most 16384 bytes as JSON' using errcode = '23514',
+      constraint = 'user_memories_metadata_size', column = 'metadata';
+  end if;
+  if expires_at is not null and expires_at <= now() then
+    raise exception 'expires_at must be in the future' using errcode = '23514',
+      constraint = 'user_memories_expires_after_created', column = 'expires_at';
+  end if;
+end
+$$;
+REVOKE ALL ON FUNCTION private.validate_memory_input(text, text, text, double precision, double precision, extensions.vector, text, jsonb, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) IS 'Raises the error the table''s constraints would raise for this input, before duplicate detection needs it valid.';
+
+CREATE FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision DEFAULT NULL::double precision, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text) RETURNS TABLE(id uuid, existing_fact text, jaccard double precision, cosine double precision, similarity double precision, is_duplicate boolean, value_difference text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(find_duplicate_memories.user_id);
+  v_thresholds record;
+begin
+  if find_duplicate_memories.fact is null or find_duplicate_memories.fact !~ '[^[:space:]]' then
+    raise exception 'fact must not be empty' using errcode = '22023', column = 'fact';
+  end if;
+  if (find_duplicate_memories.embedding is null) <> (find_duplicate_memories.embedding_model is null) then
+    raise exception 'embedding and embedding_model go together' using errcode = '22023', column = 'embedding_model';
+  end if;
+  select * into v_thresholds from private.duplicate_thresholds(find_duplicate_memories.embedding_model, threshold);
+  return query
+    select d.id, m.fact, d.jaccard, d.cosine, d.similarity, d.is_duplicate, d.value_difference
+      from private.duplicate_candidates(v_user, find_duplicate_memories.fact, find_duplicate_memories.embedding,
+             find_duplicate_memories.embedding_model, v_thresholds.jaccard, v_thresholds.cosine) d
+      join public.user_memories m on m.id = d.id
+     order by d.is_duplicate desc, d.similarity desc, m.importance_score desc, m.id;
+end
+$$;
+REVOKE ALL ON FUNCTION public.find_duplicate_memories(uuid, text, double precision, extensions.vector, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) IS 'The user''s active memories near a candidate text (word-set Jaccard; cosine for embeddings of the same model), each with its scores and whether store_memory would merge it: is_duplicate, or value_difference saying what value sets the two apart. Duplicates first, most similar first.';
+
+CREATE FUNCTION public.forget_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(forget_memory.user_id);
+  v_row public.user_memories;
+begin
+  perform private.lock_user_memories(v_user);
+  v_row := private.active_memory_for_update(v_user, memory_id);
+  update public.user_memories m set is_active = false where m.id = v_row.id;
+  return query select v_row.id, 'forgotten'::text, v_row.version;
+end
+$$;
+REVOKE ALL ON FUNCTION public.forget_memory(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) IS 'Deactivates an active memory of the caller: it stops appearing in search and frees a quota place. The row stays for history until cleanup. PT404 not found, PT409 already inactive.';
+
+CREATE FUNCTION public.memories_pending_embedding(batch_size integer DEFAULT 100, after_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, user_id uuid, fact text)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+begin
+  if batch_size is null or batch_size < 1 or batch_size > 1000 then
+    raise exception 'batch_size must be between 1 and 1000' using errcode = '22023', column = 'batch_size';
+  end if;
+  return query
+    select m.id, m.user_id, m.fact from public.user_memories m
+     where m.is_active and m.embedding is null and (after_id is null or m.id > after_id)
+     order by m.id
+     limit batch_size;
+end
+$$;
+REVOKE ALL ON FUNCTION public.memories_pending_embedding(integer, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.memories_pending_embedding(batch_size integer, after_id uuid) IS 'Active memories without an embedding, in id order after after_id, for the embedding backfill (service_role).';
+
+CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, version integer, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, is_active boolean, previous_version_id uuid, created_at timestamp with time zone, kind text, attached_to uuid, origin text, similarity double precision, duplicate_of uuid, merged_memory_id uuid, unmerged_memory_id uuid, unmerged_at timestamp with time zone, metadata jsonb, source_conversation_id uuid)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Walk back to the first version, then forward along previous_version_id; RLS limits it to the caller's rows.
+  with recursive back as (
+    select m.id, m.previous_version_id from public.user_memories m where m.id = memory_history.memory_id
+    union all
+    select m.id, m.previous_version_id from public.user_memories m join back b on m.id = b.previous_version_id
+  ),
+  forward as (
+    select m.* from public.user_memories m join back b on m.id = b.id where b.previous_version_id is null
+    union all
+    select m.* from public.user_memories m join forward f on m.previous_version_id = f.id
+  ),
+  events as (
+    select f.id, f.version, f.fact, f.memory_type, f.category, f.importance_score, f.confidence_score, f.is_active,
+           f.previous_version_id, f.created_at, 'version'::text as kind, null::uuid as attached_to, null::text as origin,
+           null::double precision as similarity, f.duplicate_of, null::uuid as merged_memory_id,
+           null::uuid as unmerged_memory_id, null::timestamptz as unmerged_at, f.metadata, f.source_conversation_id
+      from forward f
+    union all
+    -- The statements merged into this memory, and the merges of this memory into another.
+    select s.id, null, s.fact, s.memory_type, s.category, s.importance_score, s.confidence_score, false, null,
+           s.seen_at, 'sighting', s.memory_id, s.origin, s.similarity, null, s.merged_memory_id, s.unmerged_memory_id,
+           s.unmerged_at, s.metadata, s.source_conversation_id
+      from public.memory_sightings s
+     where s.memory_id in (select f.id from forward f) or s.merged_memory_id in (select f.id from forward f)
+  )
+  select * from events e order by e.created_at, e.kind desc, e.version, e.id
+$$;
+REVOKE ALL ON FUNCTION public.memory_history(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.memory_history(memory_id uuid) IS 'Everything said about the memory that the given version belongs to, oldest first (empty if it is not the caller''s): every version (kind version) and every statement merged into it or recording its own merge into another (kind sighting: origin store|absorbed, attached_to, similarity, unmerged_memory_id once unmerged).';
+
+CREATE FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) RETURNS boolean
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_done boolean;
+begin
+  -- The update meets the table's constraints directly (model pairing and name; the column's dimension).
+  if set_memory_embedding.embedding is null then
+    raise exception 'embedding is required' using errcode = '22023', column = 'embedding';
+  end if;
+  -- Only where none was written meanwhile: a newer embedding (or a new version) wins.
+  update public.user_memories m
+     set embedding = set_memory_embedding.embedding, embedding_model = set_memory_embedding.embedding_model
+   where m.id = memory_id and m.embedding is null;
+  get diagnostics v_done = row_count;
+  return v_done;
+end
+$$;
+REVOKE ALL ON FUNCTION public.set_memory_embedding(uuid, extensions.vector, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) IS 'Backfill: gives a memory that has none its embedding; false if it has one already or does not exist (service_role).';
+
+CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(store_memory.user_id);
+  v_fact text := regexp_replace(store_memory.fact, '^[[:space:]]+|[[:space:]]+$', '', 'g');
+  v_thresholds record;
+  v_statement public.user_memories;
+  v_existing public.user_memories;
+  v_kept public.user_memories;
+  v_match uuid;
+  v_similarity double precision;
+  v_related jsonb;
+  v_id uuid;
+  v_status text;
+  v_version integer;
+  v_sighting uuid;
+begin
+  if idempotency_key is not null and char_length(idempotency_key) not between 1 and 200 then
+    raise exception 'idempotency_key must be 1 to 200 characters' using errcode = '22023', column = 'idempotency_key';
+  end if;
+  if duplicate_threshold is not null and not (duplicate_threshold > 0 and duplicate_threshold <= 1) then
+    raise exception 'duplicate_threshold must be above 0 and at most 1' using errcode = '22023', column = 'duplicate_threshold';
+  end if;
+  perform private.validate_memory_input(v_fact, store_memory.memory_type, store_memory.category,
+    store_memory.importance_score, store_memory.confidence_score, store_memory.embedding, store_memory.embedding_model,
+    store_memory.metadata, store_memory.expires_at);
+
+  perform private.lock_user_memories(v_user);
+
+  if idempotency_key is not null then
+    return query
+      select k.memory_id, k.status, k.version, k.sighting_id, k.related from public.memory_idempotency_keys k
+       where k.user_id = v_user and k.idempotency_key = store_memory.idempotency_key;
+    if found then
+      return;
+    end if;
+  end if;
+
+  -- The statement as a memory row, for the merge rule and the sighting.
+  v_statement.user_id := v_user;
+  v_statement.fact := v_fact;
+  v_statement.memory_type := store_memory.memory_type;
+  v_statement.category := store_memory.category;
+  v_statement.importance_score := store_memory.importance_score;
+  v_statement.confidence_score := store_memory.confidence_score;
+  v_statement.source_conversation_id := store_memory.source_conversation_id;
+  v_statement.metadata := store_memory.metadata;
+  v_statement.embedding := store_memory.embedding;
+  v_statement.embedding_model := store_memory.embedding_model;
+  v_statement.expires_at := store_memory.expires_at;
+  -- The newcomer: on a tie of importance the memory already there stays (its id is the one a chatbot holds). Not
+  -- now(): a store that waited on the lock began before the memory it now meets.
+  v_statement.created_at := 'infinity';
+
+  -- One pass over the near memories: the duplicate to merge into (the same text first, then the most similar,
+  -- then keep order), and those a value sets apart, which the caller hears of as related.
+  select * into v_thresholds from private.duplicate_thresholds(store_memory.embedding_model, duplicate_threshold);
+  select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'similarity', round(c.similarity::numeric, 4), 'reason', c.value_difference)
+                    order by c.similarity desc, c.id) filter (where not c.is_duplicate), '[]'::jsonb),
+         (array_agg(c.id order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
+            filter (where c.is_duplicate))[1],
+         (array_agg(c.similarity order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
+            filter (where c.is_duplicate))[1]
+    into v_related, v_match, v_similarity
+    from private.duplicate_candidates(v_user, v_fact, store_memory.embedding, store_memory.embedding_model,
+           v_thresholds.jaccard, v_thresholds.cosine) c;
+
+  if v_match is null then
+    insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+      source_conversation_id, metadata, embedding, embedding_model, expires_at)
+    values (v_user, v_fact, store_memory.memory_type, store_memory.category, store_memory.importance_score,
+      store_memory.confidence_score, store_memory.source_conversation_id, store_memory.metadata,
+      store_memory.embedding, store_memory.embedding_model, store_memory.expires_at)
+    returning user_memories.id, user_memories.version into v_id, v_version;
+    v_status := case when v_related = '[]'::jsonb then 'created' else 'distinct' end;
+  else
+    select m.* into v_existing from public.user_memories m where m.id = v_match for no key update;
+    if private.keep_order(v_existing.importance_score, v_existing.created_at)
+       <= private.keep_order(v_statement.importance_score, v_statement.created_at) then
+      -- The existing memory stays and takes what the merge keeps; the statement is kept as a sighting on it.
+      v_kept := private.merged_memory(v_existing, array[v_statement]);
+      update public.user_memories m
+         set importance_score = v_kept.importance_score, confidence_score = v_kept.confidence_score,
+             metadata = v_kept.metadata, expires_at = v_kept.expires_at, category = v_kept.category,
+             source_conversation_id = v_kept.source_conversation_id, embedding = v_kept.embedding,
+             embedding_model = v_kept.embedding_model, last_accessed_at = now()
+       where m.id = v_existing.id;
+      v_sighting := private.record_sighting(v_user, v_existing.id, v_statement, v_similarity, store_memory.idempotency_key);
+      v_id := v_existing.id;
+      v_version := v_existing.version;
+    else
+      -- The statement is the more important: it becomes the memory, and the old one a sighting on it.
+      v_kept := private.merged_memory(v_statement, array[v_existing]);
+      update public.user_memories m set is_active = false where m.id = v_existing.id;
+      insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+        source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at)
+      values (v_user, v_fact, v_kept.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
+        v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now())
+      returning user_memories.id, user_memories.version into v_id, v_version;
+      select a.sighting_id into v_sighting
+        from private.absorb_memories(v_user, array[v_existing.id], array[v_id], array[v_similarity]) a;
+      -- Duplicate chains stay one link long.
+      update public.user_memories m set duplicate_of = v_id
+       where m.user_id = v_user and (m.id = v_existing.id or m.duplicate_of = v_existing.id);
+    end if;
+    v_status := 'duplicate';
+  end if;
+
+  if idempotency_key is not null then
+    insert into public.memory_idempotency_keys (user_id, idempotency_key, memory_id, status, version, sighting_id, related)
+    values (v_user, store_memory.idempotency_key, v_id, v_status, v_version, v_sighting, v_related);
+  end if;
+  return query select v_id, v_status, v_version, v_sighting, v_related;
+end
+$_$;
+REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) IS 'Stores a memory for the caller in one transaction: validates; merges into a duplicate (the same text, word Jaccard or same-model cosine at the thresholds, and no value differing), keeping the more important and the statement as a sighting; or inserts within the quota (PT507). Returns (id, status created|distinct|duplicate, version, sighting_id, related: near memories a value sets apart, [{id, similarity, reason}]); an idempotency key replays the first outcome.';
+
+CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(unmerge_memory.user_id);
+  v_sighting public.memory_sightings;
+  v_absorbed public.user_memories;
+  v_same uuid;
+  v_id uuid;
+  v_version integer;
+begin
+  if merged_id is null then
+    raise exception 'merged_id is required: a sighting''s id, or the id of a memory marked as a duplicate'
+      using errcode = '22023', column = 'merged_id';
+  end if;
+  perform private.lock_user_memories(v_user);
+  -- A sighting by its id, or the one recording a merged memory (its latest merge, when it was merged again).
+  select s.* into v_sighting from public.memory_sightings s
+   where s.user_id = v_user and (s.id = merged_id or s.merged_memory_id = merged_id)
+   order by s.unmerged_at is not null, s.seen_at desc
+   limit 1;
+  if v_sighting.id is null then
+    raise exception 'no merged statement or duplicate memory % of this user', merged_id
+      using errcode = 'PT404', column = 'merged_id',
+            hint = 'memory_history(memory_id) lists the sightings of a memory with their ids.';
+  end if;
+  -- Idempotent: unmerging again answers the memory the first unmerge made.
+  if v_sighting.unmerged_at is not null then
+    return query
+      select v_sighting.unmerged_memory_id, 'unmerged'::text,
+             (select m.version from public.user_memories m where m.id = v_sighting.unmerged_memory_id),
+             v_sighting.id, v_sighting.memory_id;
+    return;
+  end if;
+
+  select m.id into v_same from public.user_memories m
+   where m.user_id = v_user and m.is_active and md5(public.fact_key(m.fact)) = md5(public.fact_key(v_sighting.fact))
+     and m.id is distinct from v_sighting.merged_memory_id;
+  if v_same is not null then
+    raise exception 'memory % already says this (the same text): it cannot be unmerged into a second one', v_same
+      using errcode = 'PT409', column = 'merged_id', hint = 'Update or forget that memory instead.';
+  end if;
+
+  if v_sighting.merged_memory_id is not null then
+    select m.* into v_absorbed from public.user_memories m where m.id = v_sighting.merged_memory_id for no key update;
+  end if;
+  if v_absorbed.id is not null then
+    -- The absorbed memory's row is still there: it comes back as it was (a new active place, within the quota).
+    if not v_absorbed.is_active then
+      update public.user_memories m set is_active = true, duplicate_of = null where m.id = v_absorbed.id;
+    end if;
+    v_id := v_absorbed.id;
+    v_version := v_absorbed.version;
+  else
+    if v_sighting.expires_at is not null and v_sighting.expires_at <= now() then
+      raise exception 'the statement expired at %; an expired statement is not made a memory again', v_sighting.expires_at
+        using errcode = 'PT409', column = 'merged_id';
+    end if;
+    insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+      source_conversation_id, metadata, embedding, embedding_model, expires_at)
+    values (v_user, v_sighting.fact, v_sighting.memory_type, v_sighting.category, v_sighting.importance_score,
+      v_sighting.confidence_score, v_sighting.source_conversation_id, v_sighting.metadata, v_sighting.embedding,
+      v_sighting.embedding_model, v_sighting.expires_at)
+    returning user_memories.id, user_memories.version into v_id, v_version;
+  end if;
+  perform private.mark_unmerged(v_user, v_sighting.id, v_id);
+  return query select v_id, 'unmerged'::text, v_version, v_sighting.id, v_sighting.memory_id;
+end
+$$;
+REVOKE ALL ON FUNCTION public.unmerge_memory(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) IS 'Undoes a merge: the sighting with this id, or the memory that deduplication (or a store) marked as a duplicate, becomes an active memory of its own again, within the quota (PT507); deduplication never merges the two again. Idempotent. PT404 unknown id, PT409 when an active memory already has the same text or the statement expired.';
+
+CREATE FUNCTION public.update_memory(memory_id uuid, fact text DEFAULT NULL::text, memory_type text DEFAULT NULL::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT NULL::double precision, confidence_score double precision DEFAULT NULL::double precision, metadata jsonb DEFAULT NULL::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(update_memory.user_id);
+  v_old public.user_memories;
+  v_new public.user_memories;
+  v_fact_changed boolean;
+begin
+  perform private.lock_user_memories(v_user);
+  v_old := private.active_memory_for_update(v_user, memory_id);
+  v_new := v_old;
+  v_new.fact := coalesce(regexp_replace(update_memory.fact, '^[[:space:]]+|[[:space:]]+$', '', 'g'), v_old.fact);
+  v_fact_changed := v_new.fact is distinct from v_old.fact;
+  v_new.memory_type := coalesce(update_memory.memory_type, v_old.memory_type);
+  v_new.category := coalesce(update_memory.category, v_old.category);
+  v_new.importance_score := coalesce(update_memory.importance_score, v_old.importance_score);
+  v_new.confidence_score := coalesce(update_memory.confidence_score, v_old.confidence_score);
+  v_new.metadata := coalesce(update_memory.metadata, v_old.metadata);
+  v_new.expires_at := coalesce(update_memory.expires_at, v_old.expires_at);
+  -- A new text invalidates the old embedding: keep it only when the fact is unchanged or a new one is given.
+  v_new.embedding := case when update_memory.embedding is not null then update_memory.embedding
+                          when v_fact_changed then null else v_old.embedding end;
+  v_new.embedding_model := case when update_memory.embedding is not null then update_memory.embedding_model
+                                when v_fact_changed then null else v_old.embedding_model end;
+  perform private.validate_memory_input(v_new.fact, v_new.memory_type, v_new.category, v_new.importance_score,
+    v_new.confidence_score, v_new.embedding, v_new.embedding_model, v_new.metadata,
+    case when update_memory.expires_at is not null then v_new.expires_at end);
+
+  update public.user_memories m set is_active = false where m.id = v_old.id;
+  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id)
+  values (v_user, v_new.fact, v_new.memory_type, v_new.category, v_new.importance_score, v_new.confidence_score,
+    v_old.source_conversation_id, v_new.metadata, v_new.embedding, v_new.embedding_model, v_new.expires_at,
+    v_old.version + 1, v_old.id)
+  returning user_memories.id, user_memories.version into v_new.id, v_new.version;
+  -- The statements merged into the memory stay with its current version (cleanup may delete old versions).
+  perform private.move_sightings(v_user, array[v_old.id], array[v_new.id]);
+  return query select v_new.id, 'updated'::text, v_new.version;
+end
+$_$;
+REVOKE ALL ON FUNCTION public.update_memory(uuid, text, text, text, double precision, double precision, jsonb, extensions.vector, text, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of an active memory (version + 1, linked to the old one, which is deactivated). Omitted fields keep their values; a changed fact drops the old embedding. PT404 not found, PT409 not active.';
+
+CREATE TRIGGER conversations_set_updated_at BEFORE UPDATE ON public.conversations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER maintenance_jobs_set_updated_at BEFORE UPDATE ON public.maintenance_jobs FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER memory_model_settings_set_updated_at BEFORE UPDATE ON public.memory_model_settings FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER memory_settings_set_updated_at BEFORE UPDATE ON public.memory_settings FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+CREATE TRIGGER memory_sightings_account_delete AFTER DELETE ON public.memory_sightings REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.memory_sightings_account();
+
+CREATE TRIGGER memory_sightings_account_insert AFTER INSERT ON public.memory_sightings REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.memory_sightings_account();
+
+CREATE TRIGGER user_memories_account_delete AFTER DELETE ON public.user_memories REFERENCING OLD TABLE AS old_rows FOR EACH STATEMENT EXECUTE FUNCTION private.user_memories_account_statement();
+
+CREATE TRIGGER user_memories_account_insert AFTER INSERT ON public.user_memories REFERENCING NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.user_memories_account_statement();
+
+CREATE TRIGGER user_memories_account_update AFTER UPDATE ON public.user_memories REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows FOR EACH STATEMENT EXECUTE FUNCTION private.user_memories_account_statement();
+
+CREATE TRIGGER user_memories_guard_version BEFORE INSERT OR UPDATE ON public.user_memories FOR EACH ROW EXECUTE FUNCTION private.user_memories_guard_version();
+
+CREATE TRIGGER user_memories_set_updated_at BEFORE UPDATE OF fact, memory_type, category, importance_score, confidence_score, is_active, duplicate_of, metadata, expires_at ON public.user_memories FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
+
+REVOKE ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) TO authenticated;
+GRANT ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) TO service_role;
+
+REVOKE ALL ON FUNCTION private.acting_user(requested uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.acting_user(requested uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.acting_user(requested uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) TO authenticated;
+GRANT ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) TO service_role;
+
+REVOKE ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) TO service_role;
+
+REVOKE ALL ON FUNCTION private.lock_user_memories(target uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.lock_user_memories(target uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.lock_user_memories(target uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION private.lock_users(users uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.lock_users(users uuid[]) TO service_role;
+
+REVOKE ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION private.memory_sightings_account() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) TO authenticated;
+GRANT ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) TO service_role;
+
+REVOKE ALL ON FUNCTION private.model_settings(embedding_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.model_settings(embedding_model text) TO authenticated;
+GRANT ALL ON FUNCTION private.model_settings(embedding_model text) TO service_role;
+
+REVOKE ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) TO service_role;
+
+REVOKE ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
+GRANT ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) TO service_role;
+
+REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION private.user_memories_account_statement() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION private.user_memories_guard_version() FROM PUBLIC;
+
+REVOKE ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO service_role;
+
+REVOKE ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) TO authenticated;
+GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) TO service_role;
+
+REVOKE ALL ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.memories_pending_embedding(batch_size integer, after_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.memories_pending_embedding(batch_size integer, after_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.memory_history(memory_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) TO service_role;
+
+REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) TO authenticated;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) TO service_role;
+
+REVOKE ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) TO service_role;

@@ -1,0 +1,337 @@
+-- Reading memories: the text and vector legs of search, their fusion, and the paged list.
+-- The current definition of each object; migrations are produced from these (docs/architecture.md).
+-- Bodies are checked when they run, not when they are created (as pg_dump does): a function may call one
+-- defined further down, or in a later file.
+set check_function_bodies = off;
+
+CREATE FUNCTION private.memories_by_id(target uuid, ids uuid[]) RETURNS SETOF public.user_memories
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 80
+    SET search_path TO ''
+    AS $$
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  return query select m.* from public.user_memories m where m.id = any (ids) and m.user_id = target;
+end
+$$;
+REVOKE ALL ON FUNCTION private.memories_by_id(uuid, uuid[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) IS 'The user''s memories with the given ids (primary-key lookups); the final fetch of search_memories.';
+
+CREATE FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(id uuid, similarity double precision, rank integer)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+  -- Computed here, once: see the note at the top of this migration.
+  v_bits bit varying := extensions.binary_quantize(query_embedding);
+begin
+  return query
+    with pool as (
+      select m.id
+        from public.user_memories m
+       where m.user_id = target and m.is_active and m.embedding_bits is not null
+         and m.embedding_model = nearest_memories.embedding_model
+         and (m.expires_at is null or m.expires_at > now())
+         and (memory_types is null or m.memory_type = any (memory_types))
+         and (categories is null or m.category = any (categories))
+         and (min_importance is null or m.importance_score >= min_importance)
+         and (created_after is null or m.created_at >= created_after)
+         and (created_before is null or m.created_at < created_before)
+       order by m.embedding_bits operator(extensions.<~>) v_bits
+       limit greatest(candidates, match_count)
+    ),
+    reranked as (
+      select p.id, x.embedding operator(extensions.<=>) query_embedding as distance
+        from pool p
+        cross join lateral (select e.embedding from public.user_memories e where e.id = p.id) x
+       order by 2, p.id
+       limit match_count
+    )
+    select r.id, 1 - r.distance, (row_number() over (order by r.distance, r.id))::integer
+      from reranked r
+     order by 3;
+end
+$$;
+REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding: candidates by Hamming distance of quantized embeddings, ranked by exact cosine.';
+
+CREATE FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
+    LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_checked uuid := private.acting_user(target);
+begin
+  if cardinality(lexemes) = 0 then
+    return;
+  end if;
+  -- One statement: each step below is a node of one plan, not a query of its own.
+  return query
+    -- Each lexeme as a tsquery of its own ('it''s' and back-slashes escaped).
+    with query_terms as materialized (
+      select l as lexeme, ('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''')::tsquery as term
+        from unnest(lexemes) l
+    ),
+    documents as (
+      select greatest(1, coalesce((select s.active_count from public.memory_user_stats s where s.user_id = target), 0))::double precision as n
+    ),
+    -- Every hit counts for the lexemes' document frequencies; the filters only decide which are returned. Each
+    -- row carries its verdict on them, so nothing joins back to the hits (under PL/pgSQL's generic plan, whose
+    -- estimates are blind to the user, such a join ran as a nested loop over hits times hits: 50 ms).
+    hits as materialized (
+      select m.id, m.fts, length(m.fts)::double precision as len,
+             (memory_types is null or m.memory_type = any (memory_types))
+               and (categories is null or m.category = any (categories))
+               and (min_importance is null or m.importance_score >= min_importance)
+               and (created_after is null or m.created_at >= created_after)
+               and (created_before is null or m.created_at < created_before) as wanted
+        from public.user_memories m
+       where m.user_id = target and m.is_active
+         and m.fts @@ (select string_agg(q.term::text, ' | ')::tsquery from query_terms q)
+         and (m.expires_at is null or m.expires_at > now())
+    ),
+    -- Which query lexemes each hit holds: one containment test per lexeme (a binary search in the tsvector),
+    -- cheaper than unnesting every hit. A fact rarely repeats a word, so a term counts once (tf = 1).
+    terms as (
+      select h.id, h.wanted, h.len, q.lexeme
+        from hits h join query_terms q on h.fts @@ q.term
+    ),
+    -- Every lexeme of the query, found or not (a word no memory holds weighs the most); informative ones count
+    -- towards coverage, or all of them when none is.
+    weights as (
+      select w.lexeme, w.idf, w.informative or not bool_or(w.informative) over () as counts
+        from (select q.lexeme, ln(1 + (d.n - coalesce(f.df, 0) + 0.5) / (coalesce(f.df, 0) + 0.5)) as idf,
+                     coalesce(f.df, 0) <= d.n / 2 as informative
+                from query_terms q
+                cross join documents d
+                left join (select t.lexeme, count(*)::double precision as df from terms t group by t.lexeme) f on f.lexeme = q.lexeme) w
+    ),
+    totals as (
+      select (select avg(h.len) from hits h) as mean_length, (select sum(w.idf) from weights w where w.counts) as counted_idf
+    ),
+    scored as (
+      select t.id, sum(w.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * min(t.len) / c.mean_length)) as score,
+             coalesce(sum(w.idf) filter (where w.counts), 0) / c.counted_idf as coverage
+        from terms t join weights w on w.lexeme = t.lexeme cross join totals c
+       where t.wanted
+       group by t.id, c.mean_length, c.counted_idf
+    )
+    select s.id, s.score::real, (row_number() over (order by s.score desc, s.id))::integer, s.coverage >= 0.25
+      from scored s
+     order by s.score desc, s.id
+     limit match_count;
+end
+$$;
+REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories containing any query lexeme, BM25 first, each marked qualified when it covers at least a quarter of the idf of the query''s informative lexemes.';
+
+CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(list_memories.user_id);
+begin
+  if page_size is null or page_size < 1 or page_size > 100 then
+    raise exception 'page_size must be between 1 and 100' using errcode = '22023', column = 'page_size';
+  end if;
+  if (before_created_at is null) <> (before_id is null) then
+    raise exception 'before_created_at and before_id go together (the cursor of the last row seen)'
+      using errcode = '22023', column = 'before_id';
+  end if;
+  return query
+    with page as (
+      select m.* from public.user_memories m
+       where m.user_id = v_user and m.is_active
+         and (m.expires_at is null or m.expires_at > now())
+         and (before_created_at is null or m.created_at < before_created_at
+              or (m.created_at = before_created_at and m.id < before_id))
+       order by m.created_at desc, m.id desc
+       limit page_size
+    )
+    select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
+           m.source_conversation_id, m.version, m.embedding is not null, m.embedding_model, m.created_at,
+           m.updated_at,
+           greatest(m.last_accessed_at, a.last_accessed_at,
+                    (select max(l.accessed_at) from public.memory_access_log l
+                      where l.user_id = v_user and l.memory_id = m.id)),
+           m.expires_at
+      from page m
+      left join public.memory_access a on a.memory_id = m.id
+     order by m.created_at desc, m.id desc;
+end
+$$;
+REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page.';
+
+CREATE FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, similarity double precision, rank integer)
+    LANGUAGE plpgsql STABLE ROWS 40
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(match_memories.user_id);
+begin
+  if query_embedding is null or match_memories.embedding_model is null then
+    raise exception 'query_embedding and embedding_model are required' using errcode = '22023', column = 'query_embedding';
+  end if;
+  if extensions.vector_dims(query_embedding) <> 384 then
+    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+      using errcode = '22000', column = 'query_embedding';
+  end if;
+  if match_count is null or match_count < 1 or match_count > 400 then
+    raise exception 'match_count must be between 1 and 400' using errcode = '22023', column = 'match_count';
+  end if;
+  return query
+    select n.id, n.similarity, n.rank
+      from private.nearest_memories(v_user, query_embedding, match_memories.embedding_model, match_count,
+             greatest(match_count * 5, 200), memory_types, categories, min_importance, created_after, created_before) n;
+end
+$$;
+REVOKE ALL ON FUNCTION public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) IS 'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine; candidates by quantized Hamming distance), with similarity and rank; the vector leg of search_memories.';
+
+CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[])
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(search_memories.user_id);
+  v_lexemes text[];
+  v_floor double precision;
+  v_pool integer;
+begin
+  if match_count is null or match_count < 1 or match_count > 100 then
+    raise exception 'match_count must be between 1 and 100, not %', coalesce(match_count::text, 'null')
+      using errcode = '22023', column = 'match_count';
+  end if;
+  if (query is null or query !~ '[^[:space:]]') and query_embedding is null then
+    raise exception 'give a query text, a query_embedding, or both' using errcode = '22023', column = 'query';
+  end if;
+  if query is not null and char_length(query) > 2000 then
+    raise exception 'query must be at most 2000 characters' using errcode = '22023', column = 'query';
+  end if;
+  if (query_embedding is null) <> (search_memories.embedding_model is null) then
+    raise exception 'query_embedding and embedding_model go together: give both or neither'
+      using errcode = '22023', column = 'embedding_model';
+  end if;
+  if query_embedding is not null and extensions.vector_dims(query_embedding) <> 384 then
+    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+      using errcode = '22000', column = 'query_embedding';
+  end if;
+  if memory_types is not null and not memory_types <@ array['person', 'preference', 'event', 'topic', 'fact', 'emotion'] then
+    raise exception 'memory_types may hold only person, preference, event, topic, fact, emotion'
+      using errcode = '22023', column = 'memory_types';
+  end if;
+  if min_importance is not null and not (min_importance >= 0 and min_importance <= 1) then
+    raise exception 'min_importance must be between 0 and 1' using errcode = '22023', column = 'min_importance';
+  end if;
+  if min_similarity is not null and not (min_similarity >= 0 and min_similarity <= 1) then
+    raise exception 'min_similarity must be between 0 and 1' using errcode = '22023', column = 'min_similarity';
+  end if;
+  if created_after is not null and created_before is not null and created_after >= created_before then
+    raise exception 'created_after must be before created_before' using errcode = '22023', column = 'created_after';
+  end if;
+
+  if query is not null then
+    v_lexemes := array(select distinct t.lexeme from unnest(to_tsvector('english', query)) t);
+  end if;
+  if query_embedding is not null then
+    v_floor := coalesce(min_similarity,
+                        (select s.relevance_floor from private.model_settings(search_memories.embedding_model) s));
+  end if;
+  -- Each leg offers more candidates than are returned, so fusion can promote what one leg ranks low.
+  v_pool := greatest(match_count * 4, 40);
+
+  return query
+    with text_hits as (
+      select t.id, t.text_score, t.text_rank, t.qualified
+        from private.text_matches(v_user, v_lexemes, v_pool, memory_types, categories, min_importance,
+               created_after, created_before) t
+       where cardinality(v_lexemes) > 0
+    ),
+    vector_hits as (
+      select v.id, v.similarity as vector_similarity, v.rank as vector_rank
+        from public.match_memories(query_embedding, search_memories.embedding_model, v_pool, memory_types, categories,
+               min_importance, created_after, created_before, v_user) v
+       where query_embedding is not null
+    ),
+    fused as (
+      -- Reciprocal rank fusion (k = 60): rank positions, not raw scores, so the legs need no common scale. The
+      -- vector leg counts only at or above the floor: below it, its order is noise that would push down what
+      -- the text leg found (measured: recall@10 fell below plain BM25's).
+      select coalesce(t.id, v.id) as id, t.text_rank, t.text_score, v.vector_rank, v.vector_similarity,
+             coalesce(1.0 / (60 + t.text_rank), 0)
+               + case when v.vector_similarity >= v_floor then 1.0 / (60 + v.vector_rank) else 0 end as rrf_score,
+             array_remove(array[case when t.qualified then 'text' end,
+                                case when v.vector_similarity >= v_floor then 'vector' end], null) as matched_by
+        from text_hits t
+        full join vector_hits v on v.id = t.id
+    ),
+    relevant as (select f.* from fused f where cardinality(f.matched_by) > 0),
+    results as (
+      select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
+             m.source_conversation_id, m.created_at, m.updated_at, f.text_rank, f.text_score, f.vector_rank,
+             f.vector_similarity, f.rrf_score::double precision as rrf_score,
+             -- Half-life of 30 days since the memory was last written or merged.
+             power(0.5, extract(epoch from (now() - m.updated_at)) / (30 * 86400))::double precision as recency,
+             f.matched_by
+        from relevant f
+        join private.memories_by_id(v_user, (select array_agg(relevant.id) from relevant)) m on m.id = f.id
+    ),
+    ranked as (
+      select r.id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score, r.metadata,
+             r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
+             r.vector_similarity, r.rrf_score, r.recency,
+             r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score, r.matched_by
+        from results r
+       order by 17 desc, r.id
+       limit match_count
+    ),
+    -- Appended, not upserted: an insert into a table without unique keys or foreign keys takes no row lock, so
+    -- two searches returning the same memories cannot wait on each other or on a write (fold_memory_access
+    -- folds the log into memory_access).
+    touched as (
+      insert into public.memory_access_log (memory_id, user_id)
+      select ranked.id, v_user from ranked where touch
+    )
+    select * from ranked order by ranked.score desc, ranked.id;
+end
+$$;
+REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is returned only when it matches an informative word of the query or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
+
+REVOKE ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO service_role;
+
+REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+
+REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+
+REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) TO service_role;
+
+REVOKE ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO authenticated;
+GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO service_role;
