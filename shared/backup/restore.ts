@@ -71,12 +71,20 @@ async function checkedManifest(store: BackupStore, id: string): Promise<Manifest
   return manifest;
 }
 
-export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: string, options: RestoreOptions = {}): Promise<RestoreResult> {
-  const manifest = await checkedManifest(store, id);
-  const [{ version }] = await sql`select max(version) as version from supabase_migrations.schema_migrations`;
-  if (manifest.schemaVersion && (!version || manifest.schemaVersion > version)) {
+/** What a restore will do: which tables, for which users (null: all rows), and whether it replaces everything. */
+interface RestorePlan {
+  id: string;
+  manifest: Manifest;
+  users: string[] | null;
+  scope: (typeof TABLES)[number][];
+  everything: boolean;
+}
+
+/** The plan, or the refusal: a newer schema, an unknown table, a user id that is not one. Nothing is touched. */
+function planRestore(id: string, manifest: Manifest, databaseVersion: string | null, options: RestoreOptions): RestorePlan {
+  if (manifest.schemaVersion && (!databaseVersion || manifest.schemaVersion > databaseVersion)) {
     throw new RestoreRefused(`backup ${id} was taken at schema version ${manifest.schemaVersion}, and this database is at ` +
-      `${version ?? "none"}: apply the newer migrations first (memory migrate up), then restore`, "newer_schema");
+      `${databaseVersion ?? "none"}: apply the newer migrations first (memory migrate up), then restore`, "newer_schema");
   }
   const known = new Set<string>(TABLES.map((t) => t.name));
   for (const table of options.tables ?? []) {
@@ -92,7 +100,92 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   // backup's users had none, and shared settings are left as they are.
   const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser) &&
     (t.perUser || manifest.tables[t.name] !== undefined));
+  return { id, manifest, users, scope, everything: !users && !options.tables };
+}
 
+/** Empties what the plan replaces: everything at once, a whole table, or the chosen users' rows of it. */
+async function emptyTarget(tx: postgres.TransactionSql, plan: RestorePlan, table: string): Promise<void> {
+  if (plan.users) await tx.unsafe(`delete from public.${table} where user_id = any($1::uuid[])`, [plan.users]);
+  else if (!plan.everything) await tx.unsafe(`delete from public.${table}`);
+}
+
+/**
+ * Streams one table's file by COPY into a transaction-local table of lines and inserts them as rows (for chosen
+ * users, only theirs); returns the rows inserted.
+ */
+async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: RestorePlan, table: string,
+  options: RestoreOptions): Promise<number> {
+  const entry = plan.manifest.tables[table];
+  const rebuilt = !plan.users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table) : [];
+  const list = entry.columns.map((c) => `"${c}"`).join(", ");
+  // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the
+  // way in and again decompressed on the way out (the COPY took three times as long).
+  await tx`create temporary table if not exists memory_restore_lines (line text not null)
+    with (toast_tuple_target = 8160) on commit drop`;
+  await tx`truncate pg_temp.memory_restore_lines`;
+  const counter = lineCounter((lines) => options.onProgress?.(table, lines));
+  // The file is opened before the COPY starts: a file that cannot be read fails here, not mid-COPY (where the
+  // connection could only be destroyed).
+  const source = await store.reader(plan.id, entry.file);
+  const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
+  await pipeline(source, createGunzip(), counter, sink);
+  // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
+  // its quotes escaped, so only the key matches), then checked again on the parsed row.
+  const [linesOfUsers, rowsOfUsers, parameters] = plan.users
+    ? ["where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)", "where r.user_id = any($1::uuid[])",
+       [plan.users, plan.users.map((u) => `"user_id":"${u}"`)]]
+    : ["", "", []];
+  const inserted = await tx.unsafe(`insert into public.${table} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
+      from (select l.line from pg_temp.memory_restore_lines l ${linesOfUsers}) l
+      cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
+  for (const definition of rebuilt) await tx.unsafe(definition);
+  options.onProgress?.(table, inserted.count);
+  return inserted.count;
+}
+
+/** Before commit: what is there now is what the manifest says was there (for the chosen users, their rows). */
+async function checkCount(tx: postgres.TransactionSql, plan: RestorePlan, table: string, inserted: number): Promise<void> {
+  const expected = plan.users
+    ? plan.users.reduce((n, u) => n + (plan.manifest.users[u]?.[table] ?? 0), 0)
+    : plan.manifest.tables[table].rows;
+  const [{ n }] = await tx.unsafe(plan.users
+    ? `select count(*)::int as n from public.${table} where user_id = any($1::uuid[])`
+    : `select count(*)::int as n from public.${table}`, plan.users ? [plan.users] : []);
+  if (n !== expected || inserted !== expected) {
+    throw new RestoreRefused(`${table}: restored ${inserted} rows and found ${n}, the manifest says ${expected}; nothing was changed`, "count_mismatch");
+  }
+}
+
+/** Loads the plan in one transaction; returns the rows restored per table. */
+async function load(tx: postgres.TransactionSql, store: BackupStore, plan: RestorePlan, options: RestoreOptions): Promise<Record<string, number>> {
+  await tx`set local session_replication_role = replica`;
+  // A fold of the access log in progress holds memories this load deletes, and would touch memory_access after
+  // it: wait it out, and keep the next one off until commit. (Absent in a database migrated before the log.)
+  await tx.unsafe(`do $$ begin
+      if to_regprocedure('private.access_fold_lock_key()') is not null then
+        perform pg_advisory_xact_lock(private.access_fold_lock_key());
+      end if;
+    end $$`);
+  // Everything back: emptied at once (the tables reference each other, so one TRUNCATE names them all).
+  if (plan.everything) await tx.unsafe(`truncate ${plan.scope.map((t) => `public.${t.name}`).join(", ")}`);
+  const restored: Record<string, number> = {};
+  for (const { name } of plan.scope) {
+    await emptyTarget(tx, plan, name);
+    if (!plan.manifest.tables[name]) {
+      restored[name] = 0;
+      continue;
+    }
+    const inserted = await loadTable(tx, store, plan, name, options);
+    await checkCount(tx, plan, name, inserted);
+    restored[name] = inserted;
+  }
+  return restored;
+}
+
+export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: string, options: RestoreOptions = {}): Promise<RestoreResult> {
+  const manifest = await checkedManifest(store, id);
+  const [{ version }] = await sql`select max(version) as version from supabase_migrations.schema_migrations`;
+  const plan = planRestore(id, manifest, version ?? null, options);
   // Verification reads every file once more; it runs while the safety backup is taken and the rows load, and its
   // verdict is awaited before anything commits.
   const verifying = verifyBackup(store, id).catch((error: Error): Verification =>
@@ -100,68 +193,10 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   const refusal = (v: Verification) =>
     new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem} (${p.detail})`).join("; ")}`, "invalid_backup");
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "safety", { label: `before restoring ${id}` });
-  const restored: Record<string, number> = {};
-  const load = async (tx: postgres.TransactionSql) => {
-    await tx`set local session_replication_role = replica`;
-    // A fold of the access log in progress holds memories this load deletes, and would touch memory_access after
-    // it: wait it out, and keep the next one off until commit. (Absent in a database migrated before the log.)
-    await tx.unsafe(`do $$ begin
-        if to_regprocedure('private.access_fold_lock_key()') is not null then
-          perform pg_advisory_xact_lock(private.access_fold_lock_key());
-        end if;
-      end $$`);
-    // Everything back: emptied at once (the tables reference each other, so one TRUNCATE names them all).
-    const everything = !users && !options.tables;
-    if (everything) await tx.unsafe(`truncate ${scope.map((t) => `public.${t.name}`).join(", ")}`);
-    for (const table of scope) {
-      const entry = manifest.tables[table.name];
-      if (users) await tx.unsafe(`delete from public.${table.name} where user_id = any($1::uuid[])`, [users]);
-      else if (!everything) await tx.unsafe(`delete from public.${table.name}`);
-      if (!entry) {
-        restored[table.name] = 0;
-        continue;
-      }
-      const rebuilt = !users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table.name) : [];
-      const list = entry.columns.map((c) => `"${c}"`).join(", ");
-      // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the
-      // way in and again decompressed on the way out (the COPY took three times as long).
-      await tx`create temporary table if not exists memory_restore_lines (line text not null)
-        with (toast_tuple_target = 8160) on commit drop`;
-      await tx`truncate pg_temp.memory_restore_lines`;
-      const counter = lineCounter((lines) => options.onProgress?.(table.name, lines));
-      // The file is opened before the COPY starts: a file that cannot be read fails here, not mid-COPY (where the
-      // connection could only be destroyed).
-      const source = await store.reader(id, entry.file);
-      const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
-      await pipeline(source, createGunzip(), counter, sink);
-      // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
-      // its quotes escaped, so only the key matches), then checked again on the parsed row.
-      const [linesOfUsers, rowsOfUsers, parameters] = users
-        ? ["where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)", "where r.user_id = any($1::uuid[])",
-           [users, users.map((u) => `"user_id":"${u}"`)]]
-        : ["", "", []];
-      const inserted = await tx.unsafe(`insert into public.${table.name} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-          from (select l.line from pg_temp.memory_restore_lines l ${linesOfUsers}) l
-          cross join lateral jsonb_populate_record(null::public.${table.name}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
-      const count = inserted.count;
-      for (const definition of rebuilt) await tx.unsafe(definition);
-      options.onProgress?.(table.name, count);
-      // Checked before commit: what is there now is what the manifest says was there.
-      const expected = users
-        ? users.reduce((n, u) => n + (manifest.users[u]?.[table.name] ?? 0), 0)
-        : entry.rows;
-      const [{ n }] = await tx.unsafe(users
-        ? `select count(*)::int as n from public.${table.name} where user_id = any($1::uuid[])`
-        : `select count(*)::int as n from public.${table.name}`, users ? [users] : []);
-      if (n !== expected || count !== expected) {
-        throw new RestoreRefused(`${table.name}: restored ${count} rows and found ${n}, the manifest says ${expected}; nothing was changed`, "count_mismatch");
-      }
-      restored[table.name] = count;
-    }
-  };
-  await sql.begin(async (tx) => {
+  const restored = await sql.begin(async (tx) => {
+    let result: Record<string, number>;
     try {
-      await load(tx);
+      result = await load(tx, store, plan, options);
     } catch (error) {
       // A damaged file fails the load first (gunzip, or COPY on its bytes): say so as verification does.
       const verification = await verifying;
@@ -170,6 +205,7 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
     // Before commit: every file is the one the manifest describes.
     const verification = await verifying;
     if (!verification.ok) throw refusal(verification);
+    return result;
   });
   return { restored, safetyBackupId: safety?.id ?? null };
 }
