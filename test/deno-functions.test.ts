@@ -23,7 +23,7 @@ afterAll(async () => {
 describe("edge functions under Deno", () => {
   it("type-check with deno check", async () => {
     // run() rejects on a non-zero exit, which is the verdict; the output shows both files were checked.
-    const { stderr } = await run(DENO, ["check", "functions/memory-store/index.ts", "functions/memory-search/index.ts", "functions/memory-maintenance/index.ts"],
+    const { stderr } = await run(DENO, ["check", "functions/memory-store/index.ts", "functions/memory-search/index.ts", "functions/memory-backups/index.ts", "functions/memory-maintenance/index.ts"],
       { cwd: ROOT, env: { ...process.env, NO_COLOR: "1" } });
     expect(stderr).toMatch(/Check .*memory-store\/index\.ts/);
   });
@@ -50,15 +50,21 @@ describe("edge functions under Deno", () => {
     expect(refused.status).toBe(401);
   });
 
-  it("memory-maintenance streams a backup into Storage", async () => {
+  it("memory-backups streams a backup into Storage, and answers under its old name too", async () => {
     // The backup streams through postgres.js COPY under Deno's Node compatibility, not only under Node.
     const storage = await startFakeStorage();
     try {
-      const maintenance = await serveUnderDeno("functions/memory-maintenance/index.ts", {
+      const env = {
         SUPABASE_DB_URL: database.url, SUPABASE_URL: storage.url, SUPABASE_SERVICE_ROLE_KEY: storage.serviceKey,
         SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER,
-      });
+      };
+      const maintenance = await serveUnderDeno("functions/memory-backups/index.ts", env);
       children.push(maintenance.child);
+      // The old name serves the same function (for projects whose pg_cron jobs still call it).
+      const old = await serveUnderDeno("functions/memory-maintenance/index.ts", env);
+      children.push(old.child);
+      const unsigned = await call(`${old.base}/functions/v1/memory-maintenance`, { body: { kind: "daily" } });
+      expect([unsigned.status, unsigned.body.error.code]).toEqual([401, "missing_token"]);
       const [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
       for (let i = 0; i < 40; i++) {
         await database.sql`select * from public.store_memory(${`fact ${i} kept by the nightly backup`}, user_id => ${user},

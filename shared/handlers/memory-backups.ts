@@ -1,4 +1,4 @@
-// memory-maintenance (service_role only): POST { "kind": "daily" | "weekly" | "monthly" | "manual" } takes a
+// memory-backups (service_role only; memory-maintenance before 2026-11-26): POST { "kind": "daily" | "weekly" | "monthly" | "manual" } takes a
 // backup into the configured store and applies retention; what the pg_cron backup jobs call through pg_net.
 import type postgres from "postgres";
 import { z } from "zod";
@@ -13,26 +13,26 @@ import { json } from "../http/respond.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
 import { byMethod } from "./serve.ts";
 
-export interface MaintenanceDeps {
+export interface BackupsDeps {
   sql: postgres.Sql;
   store: BackupStore;
   verify: (authorization: string | null) => Promise<Caller>;
   log?: (message: string, error: unknown) => void;
 }
 
-const MaintenanceRequest = z.strictObject({
+const BackupRequest = z.strictObject({
   kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).default("daily"),
   prune: z.boolean({ error: "must be true or false" }).default(true),
 });
 
-export function memoryMaintenanceHandler(deps: MaintenanceDeps) {
+export function memoryBackupsHandler(deps: BackupsDeps) {
   return byMethod({
     async POST(req) {
       const caller = await deps.verify(req.headers.get("authorization"));
       if (caller.kind !== "service") {
-        throw new ApiError(403, "forbidden", "memory-maintenance is for the service_role key only", [{ field: "authorization", rule: "service_role_only" }]);
+        throw new ApiError(403, "forbidden", "memory-backups is for the service_role key only", [{ field: "authorization", rule: "service_role_only" }]);
       }
-      const body = parseOrThrow(MaintenanceRequest, await readJsonBody(req));
+      const body = parseOrThrow(BackupRequest, await readJsonBody(req));
       const manifest = await createBackup(deps.sql, deps.store, body.kind);
       const pruned = body.prune ? await pruneBackups(deps.store) : [];
       return json({
@@ -42,5 +42,5 @@ export function memoryMaintenanceHandler(deps: MaintenanceDeps) {
         pruned,
       }, 201);
     },
-  }, deps.log, "memory-maintenance");
+  }, deps.log, "memory-backups");
 }

@@ -1,11 +1,11 @@
-// memory-maintenance over real HTTP: the service_role key takes a backup into Supabase Storage (a local server
+// memory-backups over real HTTP: the service_role key takes a backup into Supabase Storage (a local server
 // speaking its API) and prunes; a user's token is refused; the backup jobs are listed but disabled without pg_net.
 import type { AddressInfo } from "node:net";
 import type { Server } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerifier } from "../shared/auth/jwt.ts";
 import { SupabaseStorageStore, verifyBackup } from "../shared/backup/index.ts";
-import { memoryMaintenanceHandler } from "../shared/handlers/memory-maintenance.ts";
+import { memoryBackupsHandler } from "../shared/handlers/memory-backups.ts";
 import { serveFunctions } from "../local/server.ts";
 import { serviceToken, userToken } from "../local/demo-auth.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
@@ -23,9 +23,9 @@ beforeAll(async () => {
   storage = await startFakeStorage();
   store = new SupabaseStorageStore({ url: storage.url, serviceKey: storage.serviceKey, bucket: storage.bucket });
   server = await serveFunctions({
-    "memory-maintenance": memoryMaintenanceHandler({ sql: database.sql, store, verify: createVerifier({ jwtSecret: SECRET, issuer: ISSUER }) }),
+    "memory-backups": memoryBackupsHandler({ sql: database.sql, store, verify: createVerifier({ jwtSecret: SECRET, issuer: ISSUER }) }),
   }, 0);
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/functions/v1/memory-maintenance`;
+  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/functions/v1/memory-backups`;
   const [{ id }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
   await database.sql`select * from public.store_memory('Backed up by the maintenance function', user_id => ${id})`;
 });
@@ -35,7 +35,7 @@ afterAll(async () => {
   await database?.drop();
 });
 
-describe("memory-maintenance", () => {
+describe("memory-backups", () => {
   it("takes a backup into Storage for the service_role key", async () => {
     const response = await call(url, { token: await serviceToken(SECRET, ISSUER), body: { kind: "daily" } });
     expect(response.status).toBe(201);
@@ -58,5 +58,7 @@ describe("memory-maintenance", () => {
       { job_name: "memory-backup-monthly", enabled: false },
       { job_name: "memory-backup-weekly", enabled: false },
     ]);
+    const commands = await database.sql`select command from public.maintenance_jobs where job_name like 'memory-backup-%'`;
+    expect(commands.every((c) => c.command.includes("'/functions/v1/memory-backups'") && !c.command.includes("memory-maintenance"))).toBe(true);
   });
 });
