@@ -10,6 +10,7 @@ import { MIGRATIONS_DIR, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { createVerifier } from "../shared/auth/jwt.ts";
 import { depsWith, timeoutsFromEnv } from "../shared/handlers/from-env.ts";
+import { foldAccessLog } from "../shared/maintenance/jobs.ts";
 import type { SqlExecutor } from "../shared/db/executor.ts";
 import { memoryStoreHandler } from "../shared/handlers/memory-store.ts";
 import { memorySearchHandler } from "../shared/handlers/memory-search.ts";
@@ -80,7 +81,7 @@ async function main() {
   const deps = depsWith(process.env, database.requests, createVerifier({ jwtSecret: secret, issuer }));
   // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
   fold = setInterval(() => {
-    database.admin.query("select public.fold_memory_access()").catch((error) => console.error("fold_memory_access:", error.message));
+    foldAccessLog(database.admin).catch((error) => console.error("fold_memory_access:", error.message));
   }, 60_000);
   fold.unref();
   server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port);
