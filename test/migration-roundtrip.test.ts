@@ -42,7 +42,7 @@ describe("up, down, up", () => {
       await migrateUp(database.db, files, { to: migration.version });
       expect(await schemaDump(database), `${migration.fileName} applies again identically`).toBe(after);
     }
-  });
+  }, 300_000); // four schema dumps per migration
 });
 
 describe("data across down and up", () => {

@@ -5,6 +5,21 @@
 -- defined further down, or in a later file.
 set check_function_bodies = off;
 
+--
+-- The kinds of memory: the one list the tables' checks, store_memory's validation and search's filter read.
+--
+
+CREATE FUNCTION public.memory_types() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select array['person', 'preference', 'event', 'topic', 'fact', 'emotion'] $$;
+REVOKE ALL ON FUNCTION public.memory_types() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.memory_types() IS 'The kinds of memory a memory_type may name: person, preference, event, topic, fact, emotion. Read by the tables'' checks, store_memory and search_memories; callable by signed-in users, so a client can list them.';
+
+GRANT ALL ON FUNCTION public.memory_types() TO authenticated;
+GRANT ALL ON FUNCTION public.memory_types() TO service_role;
+
 CREATE FUNCTION public.fact_words(fact text) RETURNS text[]
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''

@@ -478,8 +478,8 @@ begin
   if public.normalize_fact(fact) = '' then
     raise exception 'fact must contain at least one letter or digit' using errcode = '22023', column = 'fact';
   end if;
-  if memory_type is null or memory_type not in ('person', 'preference', 'event', 'topic', 'fact', 'emotion') then
-    raise exception 'memory_type must be one of person, preference, event, topic, fact, emotion; not %',
+  if memory_type is null or not memory_type = any (public.memory_types()) then
+    raise exception 'memory_type must be one of %; not %', array_to_string(public.memory_types(), ', '),
       coalesce(memory_type, 'null') using errcode = '23514', constraint = 'user_memories_memory_type_check',
       column = 'memory_type';
   end if;

@@ -229,8 +229,8 @@ begin
     raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
       using errcode = '22000', column = 'query_embedding';
   end if;
-  if memory_types is not null and not memory_types <@ array['person', 'preference', 'event', 'topic', 'fact', 'emotion'] then
-    raise exception 'memory_types may hold only person, preference, event, topic, fact, emotion'
+  if memory_types is not null and not memory_types <@ public.memory_types() then
+    raise exception 'memory_types may hold only %', array_to_string(public.memory_types(), ', ')
       using errcode = '22023', column = 'memory_types';
   end if;
   if min_importance is not null and not (min_importance >= 0 and min_importance <= 1) then

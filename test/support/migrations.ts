@@ -3,7 +3,7 @@ import { cp, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
-import { bootstrap, MIGRATIONS_DIR, run } from "../../scripts/db/local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR, PG_BIN, run } from "../../scripts/db/local-stack.ts";
 
 /** A database with Supabase's built-ins and no migration applied. */
 export async function createEmptyDatabase(): Promise<TestDatabase> {
@@ -32,7 +32,7 @@ export async function schemaDump(database: TestDatabase): Promise<string> {
 
 async function pgDumpSchema(database: TestDatabase): Promise<string> {
   const { stdout } = await run(
-    "/usr/lib/postgresql/15/bin/pg_dump",
+    `${PG_BIN}/pg_dump`,
     ["--schema-only", "--no-owner", "--exclude-schema=supabase_migrations", database.url],
     { maxBuffer: 64 << 20 },
   );
