@@ -4,7 +4,8 @@
 import { readdirSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { createTestDatabase } from "./support/database.ts";
-import { ROOT, run } from "../scripts/db/local-stack.ts";
+import { bootstrap, MIGRATIONS_DIR, ROOT, run } from "../scripts/db/local-stack.ts";
+import { migrateUp, readMigrations } from "../shared/migrations/manager.ts";
 
 const TESTS_DIR = `${ROOT}supabase/tests`;
 const files = readdirSync(TESTS_DIR).filter((f) => f.endsWith(".sql")).sort();
@@ -51,4 +52,27 @@ describe("pgTAP", () => {
       await database.drop();
     }
   });
+});
+
+describe("pgTAP as `supabase test db` runs it", () => {
+  // One database with the migrations and no helpers; pg_prove runs every file of supabase/tests in name order
+  // in it, the first installing the helpers the others use.
+  it("passes under pg_prove, helpers from supabase/tests", async () => {
+    const database = await createTestDatabase({ template: null, max: 1 });
+    try {
+      await bootstrap(database.name, { testHelpers: false });
+      await migrateUp(database.db, await readMigrations(MIGRATIONS_DIR));
+      const [{ helpers }] = await database.sql`select to_regnamespace('tests') is not null as helpers`;
+      expect(helpers).toBe(false);
+      const { stdout } = await run("pg_prove", ["-d", database.url, ...files.map((f) => `${TESTS_DIR}/${f}`)],
+        { maxBuffer: 16 << 20, env: { ...process.env, PGOPTIONS: "-c client_min_messages=warning" } })
+        .catch((error: { stdout?: string; stderr?: string }) => {
+          throw new Error(`pg_prove failed:\n${error.stdout}\n${error.stderr}`);
+        });
+      expect(stdout).toMatch(/All tests successful\./);
+      expect(stdout).toMatch(new RegExp(`Files=${files.length},`));
+    } finally {
+      await database.drop();
+    }
+  }, 240_000);
 });

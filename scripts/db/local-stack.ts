@@ -14,6 +14,8 @@ export const ROOT = fileURLToPath(new URL("../..", import.meta.url));
 export { MIGRATIONS_DIR };
 export const PORT = Number(process.env.MEMORY_DB_PORT ?? 54322);
 export const TEMPLATE_DB = "memory_test_template";
+/** The pgTAP helpers, where `supabase test db` finds them (the first file of supabase/tests). */
+export const TEST_HELPERS = `${ROOT}supabase/tests/000-setup-tests-hooks.sql`;
 /** The PostgreSQL 15 programs provision.sh installs (pg_dump, pg_restore, pg_ctl). */
 export const PG_BIN = "/usr/lib/postgresql/15/bin";
 
@@ -36,7 +38,7 @@ export async function bootstrap(database: string, { testHelpers = true } = {}): 
   const sql = adminSql(database);
   try {
     await sql.unsafe(await readFile(`${ROOT}scripts/db/bootstrap.sql`, "utf8")).simple();
-    if (testHelpers) await sql.unsafe(await readFile(`${ROOT}scripts/db/test-helpers.sql`, "utf8")).simple();
+    if (testHelpers) await sql.unsafe(await readFile(TEST_HELPERS, "utf8")).simple();
   } finally {
     await sql.end();
   }

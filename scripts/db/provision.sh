@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the local PostgreSQL stack needs, and nothing that is already there:
-# Debian's PostgreSQL 15 with pg_cron, pgTAP and plpgsql_check (the PL/pgSQL linter, which Supabase offers too),
-# and pgvector 0.8.0 built from Debian's source package.
+# Debian's PostgreSQL 15 with pg_cron, pgTAP (and pg_prove, which `supabase test db` runs), plpgsql_check (the
+# PL/pgSQL linter, which Supabase offers too), and pgvector 0.8.0 built from Debian's source package.
 # A second run on a provisioned machine only checks and returns.
 set -euo pipefail
 
@@ -24,7 +24,8 @@ sudo_if_needed() {
 
 have_debian_packages() {
   [ -x "$PG_BIN/postgres" ] && [ -x "$PG_BIN/pg_config" ] && command -v psql >/dev/null &&
-    [ -f "$EXT_DIR/pg_cron.control" ] && [ -f "$EXT_DIR/pgtap.control" ] && [ -f "$EXT_DIR/plpgsql_check.control" ]
+    [ -f "$EXT_DIR/pg_cron.control" ] && [ -f "$EXT_DIR/pgtap.control" ] && [ -f "$EXT_DIR/plpgsql_check.control" ] &&
+    command -v pg_prove >/dev/null
 }
 
 have_pgvector() {
@@ -37,7 +38,8 @@ install_debian_packages() {
   sudo_if_needed apt-get update -qq
   sudo_if_needed env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
     "postgresql-$PG_MAJOR" "postgresql-client-$PG_MAJOR" "postgresql-server-dev-$PG_MAJOR" \
-    "postgresql-$PG_MAJOR-cron" "postgresql-$PG_MAJOR-pgtap" "postgresql-$PG_MAJOR-plpgsql-check" make gcc ca-certificates >/dev/null
+    "postgresql-$PG_MAJOR-cron" "postgresql-$PG_MAJOR-pgtap" "postgresql-$PG_MAJOR-plpgsql-check" \
+    libtap-parser-sourcehandler-pgtap-perl make gcc ca-certificates >/dev/null
 }
 
 build_pgvector() {
@@ -62,4 +64,4 @@ build_pgvector() {
 have_debian_packages || install_debian_packages
 have_pgvector || build_pgvector
 have_debian_packages && have_pgvector || { log "provisioning did not complete"; exit 1; }
-log "PostgreSQL $PG_MAJOR with pgvector $PGVECTOR_VERSION, pg_cron, pgTAP and plpgsql_check is installed"
+log "PostgreSQL $PG_MAJOR with pgvector $PGVECTOR_VERSION, pg_cron, pgTAP, pg_prove and plpgsql_check is installed"

@@ -1,5 +1,7 @@
--- Helpers for pgTAP files (test databases only), in the spirit of supabase-test-helpers:
--- make users and act as them the way PostgREST does (role plus request.jwt.claims, local to the transaction).
+-- Helpers for the pgTAP files, in the spirit of supabase-test-helpers: make users and act as them the way PostgREST
+-- does (role plus request.jwt.claims, local to the transaction). `supabase test db` runs the files of this folder
+-- in name order, so this one comes first and installs them (committed, idempotent); the test databases of
+-- `npm test` get them from scripts/db (bootstrap) too. Test databases only: never a migration.
 create extension if not exists pgtap with schema extensions;
 
 create schema if not exists tests;
@@ -156,3 +158,7 @@ exception when others then
 end
 $$;
 grant execute on all functions in schema tests to anon, authenticated, service_role;
+
+select plan(1);
+select ok(to_regprocedure('tests.authenticate_as(text)') is not null, 'the test helpers are installed');
+select * from finish();
