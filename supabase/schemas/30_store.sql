@@ -651,6 +651,56 @@ REVOKE ALL ON FUNCTION public.set_memory_embedding(uuid, extensions.vector, text
 
 COMMENT ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) IS 'Backfill: gives a memory that has none its embedding; false if it has one already or does not exist (service_role).';
 
+CREATE FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) RETURNS TABLE(id uuid, version integer, sighting_id uuid)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_existing public.user_memories;
+  v_kept public.user_memories;
+  v_id uuid;
+  v_version integer;
+  v_sighting uuid;
+begin
+  select m.* into v_existing from public.user_memories m where m.id = match_id for no key update;
+  if private.keep_order(v_existing.importance_score, v_existing.created_at)
+     <= private.keep_order(statement_row.importance_score, statement_row.created_at) then
+    -- The existing memory stays and takes what the merge keeps; the statement is kept as a sighting on it.
+    v_kept := private.merged_memory(v_existing, array[statement_row]);
+    update public.user_memories m
+       set importance_score = v_kept.importance_score, confidence_score = v_kept.confidence_score,
+           metadata = v_kept.metadata, expires_at = v_kept.expires_at, category = v_kept.category,
+           source_conversation_id = v_kept.source_conversation_id, embedding = v_kept.embedding,
+           embedding_model = v_kept.embedding_model, last_accessed_at = now()
+     where m.id = v_existing.id;
+    v_sighting := private.record_sighting(target_user, v_existing.id, statement_row, similarity, idempotency_key);
+    return query select v_existing.id, v_existing.version, v_sighting;
+    return;
+  end if;
+  -- The statement is the more important: it becomes the memory, and the old one a sighting on it.
+  v_kept := private.merged_memory(statement_row, array[v_existing]);
+  update public.user_memories m set is_active = false where m.id = v_existing.id;
+  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+    source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at)
+  values (target_user, statement_row.fact, v_kept.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
+    v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now())
+  returning user_memories.id, user_memories.version into v_id, v_version;
+  select a.sighting_id into v_sighting
+    from private.absorb_memories(target_user, array[v_existing.id], array[v_id], array[similarity]) a;
+  -- Duplicate chains stay one link long.
+  update public.user_memories m set duplicate_of = v_id
+   where m.user_id = target_user and (m.id = v_existing.id or m.duplicate_of = v_existing.id);
+  return query select v_id, v_version, v_sighting;
+end
+$$;
+REVOKE ALL ON FUNCTION private.merge_statement(uuid, uuid, public.user_memories, double precision, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) IS 'store_memory''s merge, under the user''s lock: the statement and the duplicate it meets; the more important stays (on a tie the memory already there, whose id the caller holds) and takes what the merge keeps, the other is kept as a sighting on it. Returns the memory''s id and version and the sighting''s id.';
+
+GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
+GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
+
 CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb)
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -661,8 +711,6 @@ declare
   v_fact text := regexp_replace(store_memory.fact, '^[[:space:]]+|[[:space:]]+$', '', 'g');
   v_thresholds record;
   v_statement public.user_memories;
-  v_existing public.user_memories;
-  v_kept public.user_memories;
   v_match uuid;
   v_similarity double precision;
   v_related jsonb;
@@ -730,35 +778,8 @@ begin
     returning user_memories.id, user_memories.version into v_id, v_version;
     v_status := case when v_related = '[]'::jsonb then 'created' else 'distinct' end;
   else
-    select m.* into v_existing from public.user_memories m where m.id = v_match for no key update;
-    if private.keep_order(v_existing.importance_score, v_existing.created_at)
-       <= private.keep_order(v_statement.importance_score, v_statement.created_at) then
-      -- The existing memory stays and takes what the merge keeps; the statement is kept as a sighting on it.
-      v_kept := private.merged_memory(v_existing, array[v_statement]);
-      update public.user_memories m
-         set importance_score = v_kept.importance_score, confidence_score = v_kept.confidence_score,
-             metadata = v_kept.metadata, expires_at = v_kept.expires_at, category = v_kept.category,
-             source_conversation_id = v_kept.source_conversation_id, embedding = v_kept.embedding,
-             embedding_model = v_kept.embedding_model, last_accessed_at = now()
-       where m.id = v_existing.id;
-      v_sighting := private.record_sighting(v_user, v_existing.id, v_statement, v_similarity, store_memory.idempotency_key);
-      v_id := v_existing.id;
-      v_version := v_existing.version;
-    else
-      -- The statement is the more important: it becomes the memory, and the old one a sighting on it.
-      v_kept := private.merged_memory(v_statement, array[v_existing]);
-      update public.user_memories m set is_active = false where m.id = v_existing.id;
-      insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-        source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at)
-      values (v_user, v_fact, v_kept.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
-        v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now())
-      returning user_memories.id, user_memories.version into v_id, v_version;
-      select a.sighting_id into v_sighting
-        from private.absorb_memories(v_user, array[v_existing.id], array[v_id], array[v_similarity]) a;
-      -- Duplicate chains stay one link long.
-      update public.user_memories m set duplicate_of = v_id
-       where m.user_id = v_user and (m.id = v_existing.id or m.duplicate_of = v_existing.id);
-    end if;
+    select m.id, m.version, m.sighting_id into v_id, v_version, v_sighting
+      from private.merge_statement(v_user, v_match, v_statement, v_similarity, store_memory.idempotency_key) m;
     v_status := 'duplicate';
   end if;
 
