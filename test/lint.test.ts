@@ -7,6 +7,7 @@ import postgres from "postgres";
 import { bootstrap, MIGRATIONS_DIR, ROOT, urlFor } from "../scripts/db/local-stack.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { migrateUp, readMigrations } from "../shared/migrations/manager.ts";
+import { holdCronDatabase } from "./support/cron-database.ts";
 
 function squawk(args: string[]): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => execFile(`${ROOT}node_modules/.bin/squawk`, ["--reporter", "gcc", ...args],
@@ -44,12 +45,17 @@ describe("plpgsql_check", () => {
   // scheduling functions refer to cron.job, which only exists there. Everything runs in a transaction that is
   // rolled back, so the extension is not left behind.
   let sql: postgres.Sql;
+  let release: (() => Promise<void>) | undefined;
   beforeAll(async () => {
+    release = await holdCronDatabase();
     await bootstrap("postgres", { testHelpers: false });
     sql = postgres(urlFor("postgres"), { max: 1, onnotice: () => {} });
     await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
   });
-  afterAll(async () => sql?.end());
+  afterAll(async () => {
+    await sql?.end();
+    await release?.();
+  });
 
   /** Runs `check` with plpgsql_check installed, then undoes everything. */
   async function withChecker<T>(check: (tx: postgres.TransactionSql) => Promise<T>): Promise<T> {

@@ -7,13 +7,16 @@ import { postgresExecutor } from "../shared/db/executor.ts";
 import { migrateUp, readMigrations, rollback, type MigrationFile } from "../shared/migrations/manager.ts";
 import { bootstrap, MIGRATIONS_DIR, ROOT, urlFor } from "../scripts/db/local-stack.ts";
 import { execFile } from "node:child_process";
+import { holdCronDatabase } from "./support/cron-database.ts";
 
 const JOBS = ["memory-cleanup", "memory-deduplicate", "memory-expire", "memory-fold-access", "memory-prune-cron-history"];
 let sql: postgres.Sql;
 let files: MigrationFile[];
 let user: string;
+let release: (() => Promise<void>) | undefined;
 
 beforeAll(async () => {
+  release = await holdCronDatabase();
   await bootstrap("postgres", { testHelpers: false });
   sql = postgres(urlFor("postgres"), { max: 2, onnotice: () => {} });
   files = await readMigrations(MIGRATIONS_DIR);
@@ -21,11 +24,15 @@ beforeAll(async () => {
   [{ id: user }] = await sql`insert into auth.users (id, email) values (gen_random_uuid(), ${`cron-${Date.now()}@example.com`}) returning id`;
 });
 afterAll(async () => {
-  if (!sql) return;
-  if (user) await sql`delete from auth.users where id = ${user}`;
-  await sql`update public.maintenance_jobs set schedule = '*/15 * * * *' where job_name = 'memory-expire'`;
-  await sql`select public.schedule_maintenance()`;
-  await sql.end();
+  try {
+    if (!sql) return;
+    if (user) await sql`delete from auth.users where id = ${user}`;
+    await sql`update public.maintenance_jobs set schedule = '*/15 * * * *' where job_name = 'memory-expire'`;
+    await sql`select public.schedule_maintenance()`;
+    await sql.end();
+  } finally {
+    await release?.();
+  }
 });
 
 const scheduled = async () =>
