@@ -33,14 +33,21 @@ export async function startStack(): Promise<void> {
   });
 }
 
-/** Supabase's built-ins, plus the pgTAP helpers when the database is for tests. */
+/**
+ * Supabase's built-ins, plus the pgTAP helpers when the database is for tests. The bootstrap also creates and
+ * grants roles, which the whole cluster shares: two at once fail with "tuple concurrently updated", so one runs at
+ * a time (an advisory lock in the postgres database, as advisory locks belong to one database).
+ */
 export async function bootstrap(database: string, { testHelpers = true } = {}): Promise<void> {
+  const gate = adminSql("postgres");
   const sql = adminSql(database);
   try {
+    await gate`select pg_advisory_lock(hashtext('memory: bootstrap'))`;
     await sql.unsafe(await readFile(`${ROOT}scripts/db/bootstrap.sql`, "utf8")).simple();
     if (testHelpers) await sql.unsafe(await readFile(TEST_HELPERS, "utf8")).simple();
   } finally {
     await sql.end();
+    await gate.end(); // the lock goes with the session
   }
 }
 

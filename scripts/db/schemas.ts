@@ -43,7 +43,9 @@ export async function migraDiff(from: string, to: string): Promise<string> {
 async function main() {
   await startStack();
   const [migrated, declared] = ["memory_diff_migrations", "memory_diff_schemas"];
-  await Promise.all([buildFromMigrations(migrated), buildFromSchemas(declared)]);
+  // One after the other: the bootstrap also touches roles, which are shared by the whole cluster.
+  await buildFromMigrations(migrated);
+  await buildFromSchemas(declared);
   const diff = await migraDiff(migrated, declared).finally(async () => {
     const sql = adminSql();
     try {

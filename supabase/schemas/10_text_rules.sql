@@ -6,6 +6,22 @@
 set check_function_bodies = off;
 
 --
+-- The merge rule's last word, for storing and for deduplication alike: two similar facts are duplicates unless the
+-- value guard names a difference; a word put in place of another yields only to the same model's cosine.
+--
+
+CREATE FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select reason is null or (reason = 'word differs' and coalesce(cosine >= cosine_threshold, false)) $$;
+REVOKE ALL ON FUNCTION private.guard_allows_merge(text, double precision, double precision) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) IS 'Whether two similar facts may merge, given the value guard''s reason (private.value_difference) and their cosine between embeddings of one model (null otherwise): no difference, or only a word put in place of another with the cosine at the threshold. The one statement of this rule: store_memory (through duplicate_candidates) and deduplication (duplicate_pairs) both ask it.';
+
+GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO authenticated;
+GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO service_role;
+
+--
 -- The kinds of memory: the one list the tables' checks, store_memory's validation and search's filter read.
 --
 

@@ -137,7 +137,7 @@ begin
       where x.same or x.jac >= jaccard_threshold or x.cos >= cosine_threshold
     )
     select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason,
-           j.same or j.reason is null or (j.reason = 'word differs' and coalesce(j.cos >= cosine_threshold, false))
+           j.same or private.guard_allows_merge(j.reason, j.cos, cosine_threshold)
       from (select n.id, n.same, n.jac, n.cos,
                    case when n.same then 1.0::double precision else greatest(coalesce(n.jac, 0), coalesce(n.cos, 0)) end as similarity,
                    m.importance_score, m.created_at,

@@ -125,13 +125,14 @@ begin
     )
     select j.a, j.b, j.sim
       from judged j
-     where j.reason is null
-        -- A word put in place of another: a duplicate only if the embeddings (of one model) say so.
-        or (j.reason = 'word differs' and j.model_a = j.model_b
-            and coalesce(j.cos, (select 1 - (ea.embedding operator(extensions.<=>) eb.embedding)
-                                   from public.user_memories ea, public.user_memories eb
-                                  where ea.id = j.a and eb.id = j.b))
-                >= coalesce(cosine_threshold, (select t.duplicate_threshold from private.model_settings(j.model_a) t)));
+     -- The cosine between embeddings of one model, computed only for a pair the guard would let it decide.
+     where private.guard_allows_merge(j.reason,
+             case when j.reason = 'word differs' and j.model_a = j.model_b
+                  then coalesce(j.cos, (select 1 - (ea.embedding operator(extensions.<=>) eb.embedding)
+                                          from public.user_memories ea, public.user_memories eb
+                                         where ea.id = j.a and eb.id = j.b)) end,
+             case when j.reason = 'word differs'
+                  then coalesce(cosine_threshold, (select t.duplicate_threshold from private.model_settings(j.model_a) t)) end);
 end
 $$;
 REVOKE ALL ON FUNCTION private.duplicate_pairs(uuid, double precision, double precision) FROM PUBLIC, anon, authenticated, service_role;
