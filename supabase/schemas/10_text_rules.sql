@@ -22,6 +22,22 @@ GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double prec
 GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO service_role;
 
 --
+-- The dimension of an embedding: user_memories.embedding is vector(384), and every check of an embedding's size
+-- reads it here (a pgTAP test ties it to the column's type).
+--
+
+CREATE FUNCTION public.embedding_dimensions() RETURNS integer
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select 384 $$;
+REVOKE ALL ON FUNCTION public.embedding_dimensions() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.embedding_dimensions() IS 'The dimension of user_memories.embedding (vector(384)): what store_memory, search_memories and match_memories require of an embedding, and what deduplication''s Hamming bounds are computed on. Callable by signed-in users.';
+
+GRANT ALL ON FUNCTION public.embedding_dimensions() TO authenticated;
+GRANT ALL ON FUNCTION public.embedding_dimensions() TO service_role;
+
+--
 -- The kinds of memory: the one list the tables' checks, store_memory's validation and search's filter read.
 --
 

@@ -499,8 +499,8 @@ begin
     raise exception 'embedding and embedding_model go together: give both or neither' using errcode = '23514',
       constraint = 'user_memories_embedding_has_model', column = 'embedding_model';
   end if;
-  if embedding is not null and extensions.vector_dims(embedding) <> 384 then
-    raise exception 'embedding must have 384 dimensions, not %', extensions.vector_dims(embedding)
+  if embedding is not null and extensions.vector_dims(embedding) <> public.embedding_dimensions() then
+    raise exception 'embedding must have % dimensions, not %', public.embedding_dimensions(), extensions.vector_dims(embedding)
       using errcode = '22000', column = 'embedding';
   end if;
   if embedding_model is not null and (embedding_model !~ '[^[:space:]]' or char_length(embedding_model) > 200) then

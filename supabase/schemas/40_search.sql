@@ -183,8 +183,8 @@ begin
   if query_embedding is null or match_memories.embedding_model is null then
     raise exception 'query_embedding and embedding_model are required' using errcode = '22023', column = 'query_embedding';
   end if;
-  if extensions.vector_dims(query_embedding) <> 384 then
-    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+  if extensions.vector_dims(query_embedding) <> public.embedding_dimensions() then
+    raise exception 'query_embedding must have % dimensions, not %', public.embedding_dimensions(), extensions.vector_dims(query_embedding)
       using errcode = '22000', column = 'query_embedding';
   end if;
   if match_count is null or match_count < 1 or match_count > 400 then
@@ -200,16 +200,10 @@ REVOKE ALL ON FUNCTION public.match_memories(extensions.vector, text, integer, t
 
 COMMENT ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) IS 'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine; candidates by quantized Hamming distance), with similarity and rank; the vector leg of search_memories.';
 
-CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[])
-    LANGUAGE plpgsql
+CREATE FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS void
+    LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
-#variable_conflict use_column
-declare
-  v_user uuid := private.acting_user(search_memories.user_id);
-  v_lexemes text[];
-  v_floor double precision;
-  v_pool integer;
 begin
   if match_count is null or match_count < 1 or match_count > 100 then
     raise exception 'match_count must be between 1 and 100, not %', coalesce(match_count::text, 'null')
@@ -221,12 +215,12 @@ begin
   if query is not null and char_length(query) > 2000 then
     raise exception 'query must be at most 2000 characters' using errcode = '22023', column = 'query';
   end if;
-  if (query_embedding is null) <> (search_memories.embedding_model is null) then
+  if (query_embedding is null) <> (embedding_model is null) then
     raise exception 'query_embedding and embedding_model go together: give both or neither'
       using errcode = '22023', column = 'embedding_model';
   end if;
-  if query_embedding is not null and extensions.vector_dims(query_embedding) <> 384 then
-    raise exception 'query_embedding must have 384 dimensions, not %', extensions.vector_dims(query_embedding)
+  if query_embedding is not null and extensions.vector_dims(query_embedding) <> public.embedding_dimensions() then
+    raise exception 'query_embedding must have % dimensions, not %', public.embedding_dimensions(), extensions.vector_dims(query_embedding)
       using errcode = '22000', column = 'query_embedding';
   end if;
   if memory_types is not null and not memory_types <@ public.memory_types() then
@@ -242,6 +236,28 @@ begin
   if created_after is not null and created_before is not null and created_after >= created_before then
     raise exception 'created_after must be before created_before' using errcode = '22023', column = 'created_after';
   end if;
+end
+$$;
+REVOKE ALL ON FUNCTION private.validate_search_input(text, extensions.vector, text, integer, text[], double precision, double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'search_memories'' input rules, each broken one raised with SQLSTATE 22023 (22000 for an embedding of another dimension) and the parameter''s name as the column.';
+
+GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+
+CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[])
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(search_memories.user_id);
+  v_lexemes text[];
+  v_floor double precision;
+  v_pool integer;
+begin
+  perform private.validate_search_input(query, query_embedding, search_memories.embedding_model, match_count,
+    memory_types, min_importance, min_similarity, created_after, created_before);
 
   if query is not null then
     v_lexemes := array(select distinct t.lexeme from unnest(to_tsvector('english', query)) t);

@@ -30,10 +30,10 @@ begin
        where m.user_id = target and m.is_active
     ),
     -- Each model's cosine threshold, and the Hamming distance it allows: a cosine of t is an angle of acos(t);
-    -- about that share of 384 sign bits differ (68 at 0.85, with a standard deviation near 7.5). A quarter more
+    -- about that share of the sign bits differ (68 at 0.85, with a standard deviation near 7.5). A quarter more
     -- keeps ~99% of the pairs at exactly t and drops most unrelated ones.
     models as materialized (
-      select x.model, x.threshold, ceil(1.25 * 384 * acos(least(x.threshold, 1)) / pi())::integer as max_hamming
+      select x.model, x.threshold, ceil(1.25 * public.embedding_dimensions() * acos(least(x.threshold, 1)) / pi())::integer as max_hamming
         from (select m.model, coalesce(cosine_threshold,
                 (select t.duplicate_threshold from private.model_settings(m.embedding_model) t)) as threshold
                 from (select distinct mem.model, mem.embedding_model from mem where mem.embedding_bits is not null) m) x
