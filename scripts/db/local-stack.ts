@@ -61,13 +61,18 @@ export async function recreateDatabase(name: string, template?: string): Promise
   }
 }
 
-export async function buildTemplate(): Promise<void> {
-  await recreateDatabase(TEMPLATE_DB);
-  await bootstrap(TEMPLATE_DB);
-  const sql = adminSql(TEMPLATE_DB);
+/** A new database with Supabase's built-ins (and the pgTAP helpers) and every migration applied. */
+export async function buildFromMigrations(name: string): Promise<void> {
+  await recreateDatabase(name);
+  await bootstrap(name);
+  const sql = adminSql(name);
   try {
     await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
   } finally {
     await sql.end();
   }
+}
+
+export function buildTemplate(): Promise<void> {
+  return buildFromMigrations(TEMPLATE_DB);
 }

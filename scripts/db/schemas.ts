@@ -2,9 +2,7 @@
 // the database the migrations make to the one the schemas make (migra), to be saved as a new migration with its
 // rollback. test/declarative-schema.test.ts keeps the two identical.
 import { readdir, readFile } from "node:fs/promises";
-import { postgresExecutor } from "../../shared/db/executor.ts";
-import { migrateUp, readMigrations } from "../../shared/migrations/manager.ts";
-import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, ROOT, run, startStack, urlFor } from "./local-stack.ts";
+import { adminSql, bootstrap, buildFromMigrations, recreateDatabase, ROOT, run, startStack, urlFor } from "./local-stack.ts";
 
 export const SCHEMAS_DIR = `${ROOT}supabase/schemas`;
 
@@ -17,17 +15,6 @@ export async function buildFromSchemas(name: string): Promise<void> {
     for (const file of (await readdir(SCHEMAS_DIR)).filter((f) => f.endsWith(".sql")).sort()) {
       await sql.unsafe(await readFile(`${SCHEMAS_DIR}/${file}`, "utf8")).simple();
     }
-  } finally {
-    await sql.end();
-  }
-}
-
-export async function buildFromMigrations(name: string): Promise<void> {
-  await recreateDatabase(name);
-  await bootstrap(name);
-  const sql = adminSql(name);
-  try {
-    await migrateUp(postgresExecutor(sql), await readMigrations(MIGRATIONS_DIR));
   } finally {
     await sql.end();
   }
