@@ -1,0 +1,95 @@
+// The typed client (client/) against the real handlers over HTTP, served by the same Node server as npm start,
+// and against the edge function entrypoints under the pinned Deno: every verb, the list as an async iterator,
+// and a refused call as a MemoryApiError with the API's status, code and fields.
+import type { ChildProcess } from "node:child_process";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMemoryClient, MemoryApiError, type MemoryClient } from "../client/index.ts";
+import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
+import { ISSUER, SECRET, startApi, type ApiFixture } from "./support/http.ts";
+import { userToken } from "../local/demo-auth.ts";
+import { serveUnderDeno } from "./support/processes.ts";
+
+let api: ApiFixture;
+let client: MemoryClient;
+const children: ChildProcess[] = [];
+
+beforeAll(async () => {
+  api = await startApi({ embedder: new OfflineEmbedder() });
+  const user = await api.newUser();
+  const token = await api.tokenFor(user);
+  client = createMemoryClient({ url: api.base.replace(/\/functions\/v1$/, ""), accessToken: async () => token });
+}, 60_000);
+afterAll(async () => {
+  for (const child of children) child.kill();
+  await api?.close();
+});
+
+describe("the memory client", () => {
+  it("stores, merges, sets apart, searches, updates, unmerges and forgets", async () => {
+    const created = await client.store({ fact: "Keeps two cats called Miso and Tofu", memory_type: "fact", importance_score: 0.7 });
+    expect(created).toMatchObject({ status: "created", version: 1, sighting_id: null, related: [] });
+    // The same words in another order: a duplicate, kept as a sighting.
+    const repeated = await client.store({ fact: "Miso and Tofu: keeps two cats called" });
+    expect(repeated).toMatchObject({ id: created.id, status: "duplicate" });
+    expect(repeated.sighting_id).toEqual(expect.any(String));
+    const dose = await client.store({ fact: "The user takes 20 mg of their blood pressure medication every morning with breakfast" });
+    const distinct = await client.store({ fact: "The user takes 40 mg of their blood pressure medication every morning with breakfast" });
+    expect(distinct.status).toBe("distinct");
+    expect(distinct.related[0]).toMatchObject({ id: dose.id, reason: expect.stringMatching(/number/) });
+
+    const found = await client.search({ query: "cats Miso" });
+    expect(found.map((r) => r.id)).toContain(created.id);
+    expect(await client.search({ query: "motorcycle repair" })).toEqual([]);
+
+    const updated = await client.update({ id: created.id, importance_score: 0.9 });
+    expect(updated.version).toBe(2);
+    const history = await client.history({ id: updated.id });
+    expect(history.map((h) => h.kind)).toEqual(expect.arrayContaining(["version", "sighting"]));
+
+    const unmerged = await client.unmerge({ id: repeated.sighting_id! });
+    expect(unmerged).toMatchObject({ status: "unmerged", merged_into: updated.id });
+    const forgotten = await client.forget({ id: distinct.id });
+    expect(forgotten.status).toBe("forgotten");
+  });
+
+  it("lists every memory a page at a time", async () => {
+    const pages: number[] = [];
+    const ids: string[] = [];
+    for await (const page of client.list({ pageSize: 2 })) {
+      pages.push(page.length);
+      ids.push(...page.map((m) => m.id));
+    }
+    expect(new Set(ids).size).toBe(ids.length);
+    expect(ids.length).toBeGreaterThanOrEqual(2);
+    expect(pages.every((n) => n <= 2)).toBe(true);
+  });
+
+  it("throws the API's refusal as a MemoryApiError naming the field and the rule", async () => {
+    const error = await client.store({ fact: "x", importance_score: 3 }).catch((e) => e);
+    expect(error).toBeInstanceOf(MemoryApiError);
+    expect(error).toMatchObject({ status: 400, code: "invalid_value" });
+    expect(error.details[0]).toMatchObject({ field: "importance_score", rule: "user_memories_importance_range" });
+    const unauthenticated = createMemoryClient({ url: api.base.replace(/\/functions\/v1$/, ""), accessToken: "not-a-token" });
+    await expect(unauthenticated.search({ query: "cats" })).rejects.toMatchObject({ status: 401, code: "invalid_token" });
+  });
+
+  it("works the same against the edge functions under Deno", async () => {
+    const env = { DATABASE_URL: api.database.url, SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER, EMBEDDINGS_PROVIDER: "offline" };
+    const store = await serveUnderDeno("functions/memory-store/index.ts", env);
+    children.push(store.child);
+    const search = await serveUnderDeno("functions/memory-search/index.ts", env);
+    children.push(search.child);
+    // As the Supabase gateway does: one base URL, each function on its own server.
+    const gateway: typeof fetch = (input, init) => {
+      const url = new URL(String(input));
+      const to = url.pathname.startsWith("/functions/v1/memory-search") ? search.base : store.base;
+      return fetch(`${to}${url.pathname}${url.search}`, init);
+    };
+    const token = await userToken(await api.newUser(), SECRET, ISSUER);
+    const deno = createMemoryClient({ url: "http://gateway.invalid", accessToken: token, fetch: gateway });
+    const stored = await deno.store({ fact: "Runs a marathon every October" });
+    expect(stored).toMatchObject({ status: "created", embedding: "stored" });
+    expect((await deno.search({ query: "marathon" })).map((r) => r.id)).toEqual([stored.id]);
+    expect((await deno.history({ id: stored.id }))[0]).toMatchObject({ kind: "version", fact: "Runs a marathon every October" });
+  }, 60_000);
+});
