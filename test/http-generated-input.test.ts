@@ -7,6 +7,9 @@ import fc from "fast-check";
 import { SignJWT } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
+import type { HandlerDeps } from "../shared/handlers/context.ts";
+import { memorySearchHandler } from "../shared/handlers/memory-search.ts";
+import { memoryStoreHandler } from "../shared/handlers/memory-store.ts";
 import { call, ISSUER, SECRET, startApi, type ApiFixture } from "./support/http.ts";
 
 let api: ApiFixture;
@@ -114,6 +117,23 @@ describe("generated input", () => {
       if (method !== "HEAD" && method !== "OPTIONS") expect(response.contentType, `${method} ${path}: ${response.status} ${response.body}`).toMatch(/application\/json/);
     }), { numRuns: 200 });
   }, 120_000);
+
+  it("answers methods Node's parser refuses but Deno passes on (any token) with 405, never a prototype's property", async () => {
+    // Deno.serve hands the handler whatever method the client sent; the handlers are called as Deno would.
+    const unused = { db: { asCaller: async () => { throw new Error("not reached"); } }, verify: async () => { throw new Error("not reached"); },
+      embedder: null, embedTimeoutMs: 1 } as unknown as HandlerDeps;
+    const handlers = { "memory-store": memoryStoreHandler(unused), "memory-search": memorySearchHandler(unused) };
+    const methods = fc.oneof(fc.constantFrom("toString", "constructor", "__proto__", "hasOwnProperty", "valueOf", "isPrototypeOf", "BREW"),
+      fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_-]{0,15}$/));
+    await fc.assert(fc.asyncProperty(methods, fc.constantFrom(...Object.keys(handlers)) as fc.Arbitrary<keyof typeof handlers>,
+      fc.constantFrom("", "/unmerge", "/x"), async (method, fn, path) => {
+        if (["GET", "POST", "PATCH", "DELETE", "OPTIONS", "HEAD", "PUT"].includes(method.toUpperCase())) return;
+        const response = await handlers[fn](new Request(`http://127.0.0.1/functions/v1/${fn}${path}`, { method }));
+        expect(response, `${method} ${fn}${path}`).toBeInstanceOf(Response);
+        expect([404, 405], `${method} ${fn}${path}`).toContain(response.status);
+        expect((await response.json()).error.code).toMatch(/^(method_not_allowed|not_found)$/);
+      }), { numRuns: 200 });
+  });
 
   it("answers any claims in a validly signed token with 401 or a deliberate answer", async () => {
     // Mostly what Supabase issues, each claim sometimes replaced: so that generated tokens reach every check.

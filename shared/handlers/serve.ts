@@ -25,7 +25,10 @@ export function byMethod(routes: Partial<Record<string, Route>>, log?: (message:
       if (allowed.length === 0) {
         throw new ApiError(404, "not_found", `no route ${path} under ${name}`, [{ field: "path", rule: "route" }]);
       }
-      const route = routes[path ? `${req.method} ${path}` : req.method];
+      // Own keys only: Deno passes any token as a method, and "toString" or "constructor" must not find
+      // Object.prototype's.
+      const key = path ? `${req.method} ${path}` : req.method;
+      const route = Object.hasOwn(routes, key) ? routes[key] : undefined;
       const allow = ["OPTIONS", ...allowed].join(", ");
       if (!route) throw new ApiError(405, "method_not_allowed", `${req.method} is not supported here; use ${allow}`, [], { Allow: allow });
       return await route(req);
