@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../scripts/db/local-stack.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { freePort } from "./support/processes.ts";
+import { DEDUPE_BATCH } from "../shared/maintenance/jobs.ts";
 
 let database: TestDatabase;
 let user: string;
@@ -39,6 +40,23 @@ describe("memory maintenance commands", () => {
     const r = await memory(["dedupe", "--json"]);
     expect(JSON.parse(r.stdout)).toEqual({ users: 1, duplicates_found: 0, duplicates_removed: 0 });
   });
+
+  it("dedupe of everyone covers each user once, in batches of DEDUPE_BATCH users", async () => {
+    const many = await createTestDatabase();
+    try {
+      const users = 2 * DEDUPE_BATCH + 7;
+      await many.sql`with u as (insert into auth.users (id) select gen_random_uuid() from generate_series(1, ${users}) returning id)
+        insert into public.user_memories (user_id, fact, memory_type, importance_score)
+        select u.id, f.fact, 'fact', f.importance from u cross join (values ('Keeps bees on the roof', 0.9), ('On the roof, keeps bees', 0.2)) f(fact, importance)`;
+      const run = () => new Promise<{ stdout: string }>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "dedupe", "--json", "--db-url", many.url],
+        (_, stdout) => resolve({ stdout })));
+      expect(JSON.parse((await run()).stdout)).toEqual({ users, duplicates_found: users, duplicates_removed: users });
+      const [{ active }] = await many.sql`select count(*)::int as active from public.user_memories where is_active`;
+      expect(active).toBe(users);
+    } finally {
+      await many.drop();
+    }
+  }, 60_000);
 
   it("expire deactivates what is past its expiry, cleanup deletes what is long inactive", async () => {
     expect(JSON.parse((await memory(["expire", "--json"])).stdout)).toEqual({ expired: 1 });

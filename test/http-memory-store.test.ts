@@ -92,6 +92,15 @@ describe("memory-store", () => {
     expect((await rowsOf(user)).map((r) => r.fact)).toEqual(["Stored by the backend"]);
   });
 
+  it("accepts Supabase's service_role API keys, whose issuer is supabase (hosted) or supabase-demo (CLI)", async () => {
+    for (const issuer of ["supabase", "supabase-demo"]) {
+      const user = await api.newUser();
+      const key = await api.sign({ role: "service_role", ref: "project-ref" }, { issuer });
+      const response = await call(url, { token: key, body: { fact: `Stored with the ${issuer} key`, user_id: user } });
+      expect(response.status, JSON.stringify(response.body)).toBe(201);
+    }
+  });
+
   it("keeps users apart: B can neither change nor forget A's memory", async () => {
     const a = await api.newUser();
     const b = await api.newUser();
