@@ -22,17 +22,21 @@ GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double prec
 GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO service_role;
 
 --
--- The dimension of an embedding: user_memories.embedding is vector(384), and every check of an embedding's size
--- reads it here (a pgTAP test ties it to the column's type).
+-- An embedding as the tables hold it: the domain is the one place its dimension is written; every check of an
+-- embedding's size and deduplication's Hamming bounds read it through embedding_dimensions().
 --
 
+CREATE DOMAIN public.embedding AS extensions.vector(384);
+
+COMMENT ON DOMAIN public.embedding IS 'An embedding as user_memories and memory_sightings hold it; its dimension is read by public.embedding_dimensions().';
+
 CREATE FUNCTION public.embedding_dimensions() RETURNS integer
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE
     SET search_path TO ''
-    AS $$ select 384 $$;
+    AS $$ select t.typtypmod from pg_catalog.pg_type t where t.oid = 'public.embedding'::pg_catalog.regtype $$;
 REVOKE ALL ON FUNCTION public.embedding_dimensions() FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.embedding_dimensions() IS 'The dimension of user_memories.embedding (vector(384)): what store_memory, search_memories and match_memories require of an embedding, and what deduplication''s Hamming bounds are computed on. Callable by signed-in users.';
+COMMENT ON FUNCTION public.embedding_dimensions() IS 'The dimension of the public.embedding domain (the type of user_memories.embedding and memory_sightings.embedding): what store_memory, search_memories and match_memories require of an embedding, and what deduplication''s Hamming bounds are computed on. Callable by signed-in users.';
 
 GRANT ALL ON FUNCTION public.embedding_dimensions() TO authenticated;
 GRANT ALL ON FUNCTION public.embedding_dimensions() TO service_role;
