@@ -38,7 +38,17 @@ function handlerFor(functions: Map<string, Handler>, url: string): Handler | und
   return name === undefined ? undefined : functions.get(name);
 }
 
-function answer(functions: Map<string, Handler>, req: IncomingMessage, origin: string): Promise<Response> | Response {
+/** A page (the API reference, the OpenAPI document) at its exact path: GET and HEAD only. */
+function answerPage(page: Handler, req: IncomingMessage, origin: string): Promise<Response> | Response {
+  if (req.method !== "GET" && req.method !== "HEAD") {
+    return errorResponse(new ApiError(405, "method_not_allowed", `${req.method} is not supported here; use GET`, [], { Allow: "GET, HEAD" }));
+  }
+  return page(toRequest(req, origin));
+}
+
+function answer(functions: Map<string, Handler>, pages: Map<string, Handler>, req: IncomingMessage, origin: string): Promise<Response> | Response {
+  const page = pages.get(new URL(req.url ?? "/", origin).pathname);
+  if (page) return answerPage(page, req, origin);
   const handler = handlerFor(functions, req.url ?? "");
   if (!handler) {
     return json({ error: { code: "not_found", message: `no function at ${req.url}; try /functions/v1/${[...functions.keys()].join(" or ")}`,
@@ -56,8 +66,9 @@ export interface FunctionServer extends Server {
 }
 
 export function serveFunctions(functions: Record<string, Handler>, port: number, host = "127.0.0.1",
-  timeouts = TIMEOUTS): Promise<FunctionServer> {
+  timeouts = TIMEOUTS, pages: Record<string, Handler> = {}): Promise<FunctionServer> {
   const served = new Map(Object.entries(functions));
+  const pagesAt = new Map(Object.entries(pages));
   let origin = `http://${host}:${port}`;
   const server = createServer({
     headersTimeout: timeouts.headersMs, requestTimeout: timeouts.requestMs, keepAliveTimeout: timeouts.keepAliveMs,
@@ -66,7 +77,7 @@ export function serveFunctions(functions: Record<string, Handler>, port: number,
   },
     async (req, res) => {
       try {
-        await send(res, await answer(served, req, origin));
+        await send(res, await answer(served, pagesAt, req, origin));
       } catch (error) {
         // A handler answers every error itself; this is what is left (a response that could not be sent).
         if (res.headersSent) res.destroy();

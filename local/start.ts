@@ -16,6 +16,7 @@ import { memoryStoreHandler } from "../shared/handlers/memory-store.ts";
 import { memorySearchHandler } from "../shared/handlers/memory-search.ts";
 import { type FunctionServer, serveFunctions } from "./server.ts";
 import { createServer } from "node:net";
+import { DOCS_PATH, docsPages, OPENAPI_PATH } from "./docs.ts";
 import { DEMO_USER_ID, LOCAL_JWT_SECRET, localIssuer, serviceToken, userToken } from "./demo-auth.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
@@ -84,8 +85,9 @@ async function main() {
     foldAccessLog(database.admin).catch((error) => console.error("fold_memory_access:", error.message));
   }, 60_000);
   fold.unref();
-  server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port);
   const token = await userToken(DEMO_USER_ID, secret, issuer);
+  server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, port,
+    undefined, undefined, docsPages({ token }));
   const service = await serviceToken(secret, issuer);
   const base = `http://127.0.0.1:${port}/functions/v1`;
   console.log(`memory API ready on ${base} (database: ${database.label}; ${ran.length} migrations applied now; embeddings: ${deps.embedder?.model ?? "none"})
@@ -95,6 +97,9 @@ export TOKEN=${token}
 
 A service_role token (may act for any user with "user_id"):
 export SERVICE_TOKEN=${service}
+
+API reference (try the calls as the demo user): http://127.0.0.1:${port}${DOCS_PATH}
+OpenAPI document: http://127.0.0.1:${port}${OPENAPI_PATH}
 
 Try:
 curl -s -X POST ${base}/memory-store -H "Authorization: Bearer $TOKEN" -H 'Content-Type: application/json' \\

@@ -7,6 +7,7 @@ import { connect } from "node:net";
 import { access, mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { openApiDocument } from "../shared/openapi/document.ts";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT, run } from "../scripts/db/local-stack.ts";
 import { freePort } from "./support/processes.ts";
@@ -86,6 +87,14 @@ describe("npm start", () => {
     expect(duplicate).toMatchObject({ status: "duplicate", id: created.id });
     expect(search.results[0]).toMatchObject({ id: created.id, fact: "Prefers vegetarian food", text_rank: 1, vector_rank: 1 });
     expect(list.memories.map((m: { id: string }) => m.id)).toEqual([created.id]);
+  });
+
+  it("serves the OpenAPI document and the API reference page, authorized as the demo user", async () => {
+    expect(output).toContain(`http://127.0.0.1:${port}/docs`);
+    const document = await fetch(`http://127.0.0.1:${port}/functions/v1/openapi.json`);
+    expect(await document.json()).toEqual(openApiDocument());
+    const page = await (await fetch(`http://127.0.0.1:${port}/docs`)).text();
+    expect(page).toContain(JSON.stringify(/export TOKEN=(\S+)/.exec(output)![1]));
   });
 
   it("refuses a second copy on the same port before opening any data, naming PORT", async () => {

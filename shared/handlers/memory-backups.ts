@@ -1,16 +1,15 @@
 // memory-backups (service_role only; memory-maintenance before 2026-11-26): POST { "kind": "daily" | "weekly" | "monthly" | "manual" } takes a
 // backup into the configured store and applies retention; what the pg_cron backup jobs call through pg_net.
 import type postgres from "postgres";
-import { z } from "zod";
 import type { Caller } from "../auth/jwt.ts";
 import { createBackup } from "../backup/create.ts";
-import { KINDS } from "../backup/format.ts";
 import { pruneBackups } from "../backup/retention.ts";
 import type { BackupStore } from "../backup/store.ts";
 import { readJsonBody } from "../http/body.ts";
 import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
+import { BackupRequest } from "../schemas/requests.ts";
 import { byMethod } from "./serve.ts";
 
 export interface BackupsDeps {
@@ -19,11 +18,6 @@ export interface BackupsDeps {
   verify: (authorization: string | null) => Promise<Caller>;
   log?: (message: string, error: unknown) => void;
 }
-
-const BackupRequest = z.strictObject({
-  kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).default("daily"),
-  prune: z.boolean({ error: "must be true or false" }).default(true),
-});
 
 export function memoryBackupsHandler(deps: BackupsDeps) {
   return byMethod({

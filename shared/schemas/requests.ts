@@ -2,6 +2,7 @@
 // hold: fields.ts); the value rules (ranges, lengths, the memory types) are the database's, which names the field
 // and the rule when one is broken.
 import { z } from "zod";
+import { KINDS } from "../backup/format.ts";
 import { int32, jsonObject, score, text, timestamp, uuid } from "./fields.ts";
 
 /** Fields a service-role caller uses to act for a user; refused for user tokens by the handler. */
@@ -57,6 +58,12 @@ export const ListQuery = z.strictObject({
   page_size: z.coerce.number({ error: "must be a whole number" }).pipe(int32).optional(),
   cursor: text.optional(),
   user_id: uuid.optional(),
+});
+
+/** memory-backups: which kind of backup to take, and whether to apply retention after it. */
+export const BackupRequest = z.strictObject({
+  kind: z.enum(KINDS, { error: `must be one of ${KINDS.join(", ")}` }).default("daily"),
+  prune: z.boolean({ error: "must be true or false" }).default(true),
 });
 
 /** What a list cursor holds: the created_at and id of the last memory seen. */

@@ -7,6 +7,7 @@ import { postgresRequestDatabase } from "../../shared/db/request-db.ts";
 import type { EmbeddingProvider } from "../../shared/embeddings/provider.ts";
 import { memorySearchHandler } from "../../shared/handlers/memory-search.ts";
 import { memoryStoreHandler } from "../../shared/handlers/memory-store.ts";
+import { docsPages } from "../../local/docs.ts";
 import { serveFunctions } from "../../local/server.ts";
 import { serviceToken, signToken, userToken } from "../../local/demo-auth.ts";
 import { createTestDatabase, type TestDatabase } from "./database.ts";
@@ -27,7 +28,9 @@ export interface ApiFixture {
   close(): Promise<void>;
 }
 
-export async function startApi(options: { embedder?: EmbeddingProvider | null; embedTimeoutMs?: number; maxBodyBytes?: number } = {}): Promise<ApiFixture> {
+export async function startApi(options: { embedder?: EmbeddingProvider | null; embedTimeoutMs?: number; maxBodyBytes?: number;
+  /** Serve npm start's API reference too (/docs, /functions/v1/openapi.json), authorized as this user. */
+  docsUser?: string } = {}): Promise<ApiFixture> {
   const database = await createTestDatabase();
   const pool = postgres(database.url, { max: 60, onnotice: () => {}, prepare: false });
   const logged: [string, unknown][] = [];
@@ -39,7 +42,9 @@ export async function startApi(options: { embedder?: EmbeddingProvider | null; e
     maxBodyBytes: options.maxBodyBytes,
     log: (message: string, error: unknown) => logged.push([message, error]),
   };
-  const server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, 0);
+  const pages = options.docsUser ? docsPages({ token: await userToken(options.docsUser, SECRET, ISSUER) }) : {};
+  const server = await serveFunctions({ "memory-store": memoryStoreHandler(deps), "memory-search": memorySearchHandler(deps) }, 0,
+    undefined, undefined, pages);
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/functions/v1`;
   return {
     database, base, pool, server, logged,

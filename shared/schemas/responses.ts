@@ -1,0 +1,143 @@
+// What the functions answer, as zod schemas: the one description the OpenAPI document (shared/openapi/) and the
+// typed client (client/) are both made from. test/openapi.test.ts checks real answers against them, so they
+// cannot drift from what the SQL functions return.
+import { z } from "zod";
+import { uuid } from "./fields.ts";
+
+const id = uuid;
+const at = z.string().describe("an ISO 8601 date-time");
+const json = z.record(z.string(), z.unknown());
+
+/** A memory that a stored fact is close to but not a duplicate of, and the value that sets them apart. */
+export const Related = z.object({
+  id,
+  similarity: z.number(),
+  reason: z.string().describe("what sets the two apart, e.g. \"number differs\""),
+}).meta({ id: "Related" });
+
+export const StoreOutcome = z.object({
+  id: id.describe("the memory: new (created, distinct) or the one this fact repeats (duplicate)"),
+  status: z.enum(["created", "distinct", "duplicate"]),
+  version: z.int(),
+  sighting_id: id.nullable().describe("when the fact repeated a memory: the record of this statement"),
+  related: z.array(Related),
+  embedding: z.enum(["stored", "pending"]).describe("pending: the embedder was unavailable; a job fills it in later"),
+}).meta({ id: "StoreOutcome" });
+
+export const Outcome = z.object({
+  id,
+  status: z.string(),
+  version: z.int(),
+}).meta({ id: "Outcome" });
+
+export const UpdateOutcome = Outcome.extend({
+  embedding: z.enum(["stored", "pending", "unchanged"]),
+}).meta({ id: "UpdateOutcome" });
+
+export const UnmergeOutcome = Outcome.extend({
+  sighting_id: id.nullable(),
+  merged_into: id.nullable(),
+}).meta({ id: "UnmergeOutcome" });
+
+export const HistoryEntry = z.object({
+  id,
+  kind: z.enum(["version", "sighting"]),
+  fact: z.string(),
+  memory_type: z.string().nullable(),
+  category: z.string().nullable(),
+  importance_score: z.number().nullable(),
+  confidence_score: z.number().nullable(),
+  metadata: json.nullable(),
+  version: z.int().nullable(),
+  is_active: z.boolean().nullable(),
+  duplicate_of: id.nullable(),
+  previous_version_id: id.nullable(),
+  source_conversation_id: id.nullable(),
+  origin: z.string().nullable(),
+  similarity: z.number().nullable(),
+  attached_to: id.nullable(),
+  merged_memory_id: id.nullable(),
+  unmerged_at: at.nullable(),
+  unmerged_memory_id: id.nullable(),
+  created_at: at,
+}).meta({ id: "HistoryEntry" });
+
+export const History = z.object({ id, history: z.array(HistoryEntry) }).meta({ id: "History" });
+
+export const SearchResult = z.object({
+  id,
+  fact: z.string(),
+  memory_type: z.string(),
+  category: z.string().nullable(),
+  importance_score: z.number(),
+  confidence_score: z.number(),
+  metadata: json,
+  source_conversation_id: id.nullable(),
+  created_at: at,
+  updated_at: at,
+  text_rank: z.int().nullable(),
+  text_score: z.number().nullable(),
+  vector_rank: z.int().nullable(),
+  vector_similarity: z.number().nullable(),
+  rrf_score: z.number(),
+  recency: z.number(),
+  score: z.number(),
+  matched_by: z.array(z.enum(["text", "vector"])),
+}).meta({ id: "SearchResult" });
+
+export const SearchResponse = z.object({
+  results: z.array(SearchResult).describe("best first; empty when nothing bears on the query"),
+  embedding: z.string().describe("the model that embedded the query, or unavailable / disabled"),
+}).meta({ id: "SearchResponse" });
+
+export const ListedMemory = z.object({
+  id,
+  fact: z.string(),
+  memory_type: z.string(),
+  category: z.string().nullable(),
+  importance_score: z.number(),
+  confidence_score: z.number(),
+  metadata: json,
+  source_conversation_id: id.nullable(),
+  version: z.int(),
+  has_embedding: z.boolean(),
+  embedding_model: z.string().nullable(),
+  created_at: at,
+  updated_at: at,
+  last_accessed_at: at.nullable(),
+  expires_at: at.nullable(),
+}).meta({ id: "ListedMemory" });
+
+export const ListResponse = z.object({
+  memories: z.array(ListedMemory),
+  next_cursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
+}).meta({ id: "ListResponse" });
+
+export const BackupOutcome = z.object({
+  backup: z.string().describe("the backup's id, as `npx memory backup list` shows it"),
+  rows: z.record(z.string(), z.int()).describe("rows saved, per table"),
+  bytes: z.int(),
+  pruned: z.array(z.string()).describe("backups removed by retention"),
+}).meta({ id: "BackupOutcome" });
+
+/** Every refused request: the field and the rule it broke, and the request id a 500 was logged under. */
+export const ErrorResponse = z.object({
+  error: z.object({
+    code: z.string(),
+    message: z.string(),
+    details: z.array(z.object({ field: z.string().optional(), rule: z.string().optional(), message: z.string().optional() })),
+    request_id: z.string().optional(),
+  }),
+}).meta({ id: "Error" });
+
+export type StoreOutcome = z.infer<typeof StoreOutcome>;
+export type Outcome = z.infer<typeof Outcome>;
+export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
+export type UnmergeOutcome = z.infer<typeof UnmergeOutcome>;
+export type HistoryEntry = z.infer<typeof HistoryEntry>;
+export type History = z.infer<typeof History>;
+export type BackupOutcome = z.infer<typeof BackupOutcome>;
+export type SearchResult = z.infer<typeof SearchResult>;
+export type SearchResponse = z.infer<typeof SearchResponse>;
+export type ListedMemory = z.infer<typeof ListedMemory>;
+export type ListResponse = z.infer<typeof ListResponse>;

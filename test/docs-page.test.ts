@@ -1,0 +1,65 @@
+// The API reference page npm start serves at /docs, in a real browser (Debian's chromium, headless, driven by
+// playwright-core): it renders every operation of the OpenAPI document, and a store then a search made from the
+// page reach the API as the demo user.
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { chromium, type Browser, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
+import { OPERATIONS } from "../shared/openapi/document.ts";
+import { startApi, type ApiFixture } from "./support/http.ts";
+
+const DOCS_USER = "00000000-0000-4000-8000-0000000000d0";
+let api: ApiFixture;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  const { stdout } = await promisify(execFile)("bash", ["scripts/browser/provision.sh"], { timeout: 600_000 });
+  browser = await chromium.launch({ executablePath: stdout.trim(), args: ["--no-sandbox"] });
+  api = await startApi({ embedder: new OfflineEmbedder(), docsUser: DOCS_USER });
+  await api.database.sql`insert into auth.users (id) values (${DOCS_USER})`;
+  page = await browser.newPage();
+}, 600_000);
+afterAll(async () => {
+  await browser?.close();
+  await api?.close();
+});
+
+/** Opens an operation, fills its JSON body, runs it and returns the status and body the page shows. */
+async function tryOperation(tag: string, operationId: string, body: unknown): Promise<{ status: number; body: any }> {
+  const operation = page.locator(`#operations-${tag}-${operationId}`);
+  await operation.locator(".opblock-summary").click();
+  await operation.locator("textarea.body-param__text").fill(JSON.stringify(body));
+  await operation.locator("button.execute").click();
+  const response = operation.locator(".live-responses-table .response");
+  await response.waitFor();
+  const status = Number(await response.locator(".response-col_status").innerText());
+  const text = await response.locator(".response-col_description .microlight").first().innerText();
+  return { status, body: JSON.parse(text) };
+}
+
+describe("the API reference page", () => {
+  it("lists every operation of the document", async () => {
+    const errors: string[] = [];
+    page.on("pageerror", (error) => errors.push(error.message));
+    await page.goto(`${api.base.replace(/\/functions\/v1$/, "")}/docs`);
+    await page.locator(".opblock").first().waitFor();
+    for (const op of OPERATIONS) {
+      await expect(page.locator(`#operations-${op.fn}-${op.operationId}`).count(), op.operationId).resolves.toBe(1);
+    }
+    await expect(page.locator(".opblock").count()).resolves.toBe(OPERATIONS.length);
+    expect(errors).toEqual([]);
+  });
+
+  it("stores a memory and finds it, as the demo user", async () => {
+    const stored = await tryOperation("memory-store", "storeMemory", { fact: "Grows tomatoes on the balcony", memory_type: "fact" });
+    expect(stored).toMatchObject({ status: 201, body: { status: "created" } });
+    const [row] = await api.database.sql`select user_id, fact from public.user_memories where id = ${stored.body.id}`;
+    expect(row).toEqual({ user_id: DOCS_USER, fact: "Grows tomatoes on the balcony" });
+
+    const found = await tryOperation("memory-search", "searchMemories", { query: "tomatoes" });
+    expect(found.status).toBe(200);
+    expect(found.body.results.map((r: { id: string }) => r.id)).toEqual([stored.body.id]);
+  });
+});
