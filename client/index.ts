@@ -1,8 +1,11 @@
 // A typed client of the memory API (the edge functions memory-store and memory-search), for a chatbot's code on
-// Node, Deno or a browser: fetch only. Request types are the handlers' own zod schemas (shared/schemas), so the
-// client and the API cannot disagree on a field; a refused call throws a MemoryApiError with the API's answer.
+// Node, Deno or a browser: fetch alone, or a supabase-js client's functions.invoke. Request and answer types are the
+// zod schemas the handlers parse with and the OpenAPI document describes (shared/schemas), so the client and the API
+// cannot disagree on a field; a refused call throws a MemoryApiError with the API's answer.
 import type { z } from "zod";
 import type { ForgetRequest, HistoryQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../shared/schemas/requests.ts";
+import type { History, HistoryEntry, ListedMemory, ListResponse, Outcome, SearchResponse, SearchResult, StoreOutcome, UnmergeOutcome,
+  UpdateOutcome } from "../shared/schemas/responses.ts";
 
 export interface MemoryClientOptions {
   /** The project URL (https://<ref>.supabase.co) or npm start's (http://127.0.0.1:54321). */
@@ -14,24 +17,15 @@ export interface MemoryClientOptions {
   fetch?: typeof fetch;
 }
 
-export interface Related { id: string; similarity: number; reason: string }
-export interface StoreOutcome {
-  id: string; status: "created" | "distinct" | "duplicate"; version: number; sighting_id: string | null;
-  related: Related[]; embedding: "stored" | "pending";
+/** What the client needs of a supabase-js client: its functions client (which sends the session's token). */
+export interface SupabaseLike {
+  functions: {
+    invoke(name: string, options: { method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE"; body?: any }):
+      Promise<{ data: any; error: any; response?: Response }>;
+  };
 }
-export interface Outcome { id: string; status: string; version: number }
-export interface SearchResult {
-  id: string; fact: string; memory_type: string; category: string | null; importance_score: number;
-  confidence_score: number; metadata: Record<string, unknown>; created_at: string; updated_at: string;
-  text_rank: number | null; vector_rank: number | null; vector_similarity: number | null; score: number;
-  matched_by: ("text" | "vector")[];
-}
-export interface ListedMemory {
-  id: string; fact: string; memory_type: string; category: string | null; importance_score: number;
-  confidence_score: number; metadata: Record<string, unknown>; version: number; created_at: string; updated_at: string;
-  last_accessed_at: string | null; expires_at: string | null;
-}
-export interface HistoryEntry { id: string; kind: "version" | "sighting"; fact: string; created_at: string; [field: string]: unknown }
+
+export type { HistoryEntry, ListedMemory, Outcome, SearchResult, StoreOutcome, UnmergeOutcome, UpdateOutcome };
 
 /** The API's error answer: status, code, message, and the fields and rules it names. */
 export class MemoryApiError extends Error {
@@ -44,15 +38,16 @@ export class MemoryApiError extends Error {
 }
 
 type Input<S extends z.ZodType> = z.input<S>;
+type Method = "GET" | "POST" | "PATCH" | "DELETE";
+/** Sends one request to a function path ("memory-store/unmerge?x=1") and returns the HTTP answer. */
+type Transport = (method: Method, path: string, body?: unknown) => Promise<Response>;
 
-export function createMemoryClient(options: MemoryClientOptions) {
+function fetchTransport(options: MemoryClientOptions): Transport {
   const base = `${options.url.replace(/\/+$/, "")}/functions/v1`;
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
-
-  async function call<T>(method: string, path: string, body?: unknown, query?: Record<string, string | number | undefined>): Promise<T> {
+  return async (method, path, body) => {
     const token = typeof options.accessToken === "function" ? await options.accessToken() : options.accessToken;
-    const search = query ? new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])) : null;
-    const response = await doFetch(`${base}${path}${search && [...search].length ? `?${search}` : ""}`, {
+    return doFetch(`${base}/${path}`, {
       method,
       headers: {
         Authorization: `Bearer ${token}`,
@@ -61,37 +56,69 @@ export function createMemoryClient(options: MemoryClientOptions) {
       },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
-    const text = await response.text();
-    let parsed: any = null;
-    try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
-    if (!response.ok) {
-      const error = parsed?.error;
-      const retry = Number(response.headers.get("retry-after") ?? NaN);
-      throw new MemoryApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}: ${text.slice(0, 200)}`,
-        error?.details ?? [], error?.request_id, Number.isFinite(retry) ? retry : undefined);
-    }
-    return parsed as T;
+  };
+}
+
+/** Through supabase.functions.invoke: the session's token and the project's key, as every supabase-js call. */
+function supabaseTransport(supabase: SupabaseLike): Transport {
+  return async (method, path, body) => {
+    const { data, error, response } = await supabase.functions.invoke(path, { method, body });
+    // A refusal: FunctionsHttpError carries the function's unread answer.
+    if (error?.context instanceof Response) return error.context;
+    if (error) throw new MemoryApiError(503, "unreachable", `the memory API could not be reached: ${error.message}`);
+    return new Response(JSON.stringify(data), { status: response?.status ?? 200, headers: { "Content-Type": "application/json" } });
+  };
+}
+
+const isSupabase = (value: MemoryClientOptions | SupabaseLike): value is SupabaseLike =>
+  typeof (value as SupabaseLike).functions?.invoke === "function";
+
+async function answerOf<T>(response: Response): Promise<T> {
+  const text = await response.text();
+  let parsed: any = null;
+  try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
+  if (!response.ok) {
+    const error = parsed?.error;
+    const retry = Number(response.headers.get("retry-after") ?? NaN);
+    throw new MemoryApiError(response.status, error?.code ?? "http_error", error?.message ?? `HTTP ${response.status}: ${text.slice(0, 200)}`,
+      error?.details ?? [], error?.request_id, Number.isFinite(retry) ? retry : undefined);
   }
+  return parsed as T;
+}
+
+const withQuery = (path: string, query: Record<string, string | number | undefined>) => {
+  const search = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)]));
+  return [...search].length ? `${path}?${search}` : path;
+};
+
+/**
+ * A client of the memory API: `createMemoryClient(supabase)` with a supabase-js client (its session's token is
+ * used), or `createMemoryClient({ url, accessToken })` with fetch alone.
+ */
+export function createMemoryClient(target: MemoryClientOptions | SupabaseLike) {
+  const send = isSupabase(target) ? supabaseTransport(target) : fetchTransport(target);
+  const call = async <T>(method: Method, path: string, body?: unknown, query?: Record<string, string | number | undefined>) =>
+    answerOf<T>(await send(method, query ? withQuery(path, query) : path, body));
 
   return {
     /** Stores a fact: a new memory (201 created or distinct, with related memories a value sets apart), or a sighting on the one it repeats. */
-    store: (input: Input<typeof StoreRequest>) => call<StoreOutcome>("POST", "/memory-store", input),
+    store: (input: Input<typeof StoreRequest>) => call<StoreOutcome>("POST", "memory-store", input),
     /** A new version of a memory. */
-    update: (input: Input<typeof UpdateRequest>) => call<Outcome & { embedding: string }>("PATCH", "/memory-store", input),
-    forget: (input: Input<typeof ForgetRequest>) => call<Outcome>("DELETE", "/memory-store", input),
+    update: (input: Input<typeof UpdateRequest>) => call<UpdateOutcome>("PATCH", "memory-store", input),
+    forget: (input: Input<typeof ForgetRequest>) => call<Outcome>("DELETE", "memory-store", input),
     /** Makes a merged statement (a sighting) or a marked duplicate a memory of its own again. */
-    unmerge: (input: Input<typeof UnmergeRequest>) => call<Outcome & { sighting_id: string; merged_into: string }>("POST", "/memory-store/unmerge", input),
+    unmerge: (input: Input<typeof UnmergeRequest>) => call<UnmergeOutcome>("POST", "memory-store/unmerge", input),
     /** Every version and every statement merged into a memory, oldest first. */
     history: async (input: Input<typeof HistoryQuery>) =>
-      (await call<{ id: string; history: HistoryEntry[] }>("GET", "/memory-store", undefined, input)).history,
+      (await call<History>("GET", "memory-store", undefined, input)).history,
     /** What bears on a query, best first; [] when nothing does. */
     search: async (input: Input<typeof SearchRequest>) =>
-      (await call<{ results: SearchResult[] }>("POST", "/memory-search", input)).results,
+      (await call<SearchResponse>("POST", "memory-search", input)).results,
     /** The user's memories, newest first, a page at a time. */
     async *list(options: { pageSize?: number; userId?: string } = {}): AsyncGenerator<ListedMemory[]> {
       let cursor: string | undefined;
       do {
-        const page = await call<{ memories: ListedMemory[]; next_cursor: string | null }>("GET", "/memory-search", undefined,
+        const page = await call<ListResponse>("GET", "memory-search", undefined,
           { page_size: options.pageSize, cursor, user_id: options.userId });
         if (page.memories.length) yield page.memories;
         cursor = page.next_cursor ?? undefined;

@@ -2,13 +2,19 @@
 // and against the edge function entrypoints under the pinned Deno: every verb, the list as an async iterator,
 // and a refused call as a MemoryApiError with the API's status, code and fields.
 import type { ChildProcess } from "node:child_process";
+import { createClient } from "@supabase/supabase-js";
+import type { WebSocketLikeConstructor } from "@supabase/realtime-js";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { createMemoryClient, MemoryApiError, type MemoryClient } from "../client/index.ts";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { ISSUER, SECRET, startApi, type ApiFixture } from "./support/http.ts";
 import { userToken } from "../local/demo-auth.ts";
 import { serveUnderDeno } from "./support/processes.ts";
+import { ROOT, run } from "../scripts/db/local-stack.ts";
 
+// Node 20 has no WebSocket of its own, and supabase-js wants one for realtime: ws, as the README says (or Node 22).
+const realtime = { transport: WebSocket as unknown as WebSocketLikeConstructor };
 let api: ApiFixture;
 let client: MemoryClient;
 const children: ChildProcess[] = [];
@@ -72,6 +78,45 @@ describe("the memory client", () => {
     const unauthenticated = createMemoryClient({ url: api.base.replace(/\/functions\/v1$/, ""), accessToken: "not-a-token" });
     await expect(unauthenticated.search({ query: "cats" })).rejects.toMatchObject({ status: 401, code: "invalid_token" });
   });
+
+  it("works through a supabase-js client: createMemoryClient(supabase) sends the client's token", async () => {
+    const user = await api.newUser();
+    const token = await api.tokenFor(user);
+    const supabase = createClient(api.base.replace(/\/functions\/v1$/, ""), "anon-key", { accessToken: async () => token, realtime });
+    const memory = createMemoryClient(supabase);
+    const stored = await memory.store({ fact: "Bakes sourdough bread on Sundays" });
+    expect(stored).toMatchObject({ status: "created", embedding: "stored" });
+    const [row] = await api.database.sql`select user_id from public.user_memories where id = ${stored.id}`;
+    expect(row.user_id).toBe(user);
+    expect((await memory.search({ query: "sourdough" })).map((r) => r.id)).toEqual([stored.id]);
+    expect((await memory.history({ id: stored.id })).map((h) => h.kind)).toEqual(["version"]);
+    const pages = [];
+    for await (const page of memory.list({ pageSize: 1 })) pages.push(page);
+    expect(pages.flat().map((m) => m.id)).toEqual([stored.id]);
+    // A refusal is the same MemoryApiError, read from the FunctionsHttpError's response.
+    await expect(memory.store({ fact: "x", memory_type: "hobby" })).rejects.toMatchObject({
+      status: 400, code: "invalid_value", details: [expect.objectContaining({ field: "memory_type" })] });
+    // An unreachable API is said as such, not as a refusal.
+    const nowhere = createClient("http://127.0.0.1:9", "anon-key", { accessToken: async () => token, realtime });
+    await expect(createMemoryClient(nowhere).search({ query: "bread" })).rejects.toMatchObject({ status: 503, code: "unreachable" });
+  });
+
+  it("is a package Node imports as supabase-chat-memory/client, built JavaScript with no TypeScript loader", async () => {
+    await run(`${ROOT}node_modules/.bin/tsc`, ["-p", `${ROOT}tsconfig.client.json`]);
+    const script = `
+      import { createMemoryClient, MemoryApiError } from "supabase-chat-memory/client";
+      const memory = createMemoryClient({ url: process.env.URL, accessToken: process.env.TOKEN });
+      const stored = await memory.store({ fact: "Speaks Portuguese at home" });
+      const found = await memory.search({ query: "Portuguese" });
+      const refused = await memory.store({ fact: "" }).catch((e) => e instanceof MemoryApiError && e.details[0].field);
+      console.log(JSON.stringify({ stored: stored.id, found: found.map((r) => r.id), refused }));`;
+    const token = await api.tokenFor(await api.newUser());
+    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script],
+      { cwd: ROOT, env: { PATH: process.env.PATH, URL: api.base.replace(/\/functions\/v1$/, ""), TOKEN: token } });
+    const answer = JSON.parse(stdout);
+    expect(answer.found).toEqual([answer.stored]);
+    expect(answer.refused).toBe("fact");
+  }, 60_000);
 
   it("works the same against the edge functions under Deno", async () => {
     const env = { DATABASE_URL: api.database.url, SUPABASE_JWT_SECRET: SECRET, SUPABASE_JWT_ISSUER: ISSUER, EMBEDDINGS_PROVIDER: "offline" };
