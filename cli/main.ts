@@ -5,6 +5,7 @@ import { embeddingsCommand } from "./embeddings.ts";
 import { maintenanceCommand } from "./maintenance.ts";
 import { memoriesCommand } from "./memories.ts";
 import { migrateCommand } from "./migrate.ts";
+import { portabilityCommand } from "./portability.ts";
 
 const USAGE = `usage: memory <command> [options]
 
@@ -20,6 +21,8 @@ commands:
   backup       create, list, verify, restore and prune backups
   history      every version of a memory and every statement merged into it
   unmerge      make a merged statement an active memory of its own again
+  export       everything stored about one user, as one JSON document (docs/export-format.md)
+  import       take an exported document into this database for a user
   calibrate    measure an embedding model's duplicate threshold and relevance floor on labelled pairs
 
 Run 'memory <command> --help' for a command's options.`;
@@ -36,6 +39,9 @@ export async function main(argv: string[]): Promise<number> {
     case "history":
     case "unmerge":
       return memoriesCommand(command, rest);
+    case "export":
+    case "import":
+      return portabilityCommand(command, rest);
     case "calibrate":
       return calibrateCommand(rest);
     case "dedupe":

@@ -6,6 +6,7 @@ import type { z } from "zod";
 import type { ForgetRequest, HistoryQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../shared/schemas/requests.ts";
 import type { History, HistoryEntry, ListedMemory, ListResponse, Outcome, SearchResponse, SearchResult, StoreOutcome, UnmergeOutcome,
   UpdateOutcome } from "../shared/schemas/responses.ts";
+import type { ExportDocument, ImportOutcome } from "../shared/schemas/export.ts";
 
 export interface MemoryClientOptions {
   /** The project URL (https://<ref>.supabase.co) or npm start's (http://127.0.0.1:54321). */
@@ -25,7 +26,7 @@ export interface SupabaseLike {
   };
 }
 
-export type { HistoryEntry, ListedMemory, Outcome, SearchResult, StoreOutcome, UnmergeOutcome, UpdateOutcome };
+export type { ExportDocument, HistoryEntry, ImportOutcome, ListedMemory, Outcome, SearchResult, StoreOutcome, UnmergeOutcome, UpdateOutcome };
 
 /** The API's error answer: status, code, message, and the fields and rules it names. */
 export class MemoryApiError extends Error {
@@ -114,6 +115,11 @@ export function createMemoryClient(target: MemoryClientOptions | SupabaseLike) {
     /** What bears on a query, best first; [] when nothing does. */
     search: async (input: Input<typeof SearchRequest>) =>
       (await call<SearchResponse>("POST", "memory-search", input)).results,
+    /** Everything stored about the user, as one chat-memory-export document (docs/export-format.md). */
+    export: (options: { userId?: string } = {}) => call<ExportDocument>("GET", "memory-store/export", undefined, { user_id: options.userId }),
+    /** Takes an exported document into this project for the user: all or nothing; a second import changes nothing. */
+    import: (document: ExportDocument, options: { userId?: string } = {}) =>
+      call<ImportOutcome>("POST", withQuery("memory-store/import", { user_id: options.userId }), document),
     /** The user's memories, newest first, a page at a time. */
     async *list(options: { pageSize?: number; userId?: string } = {}): AsyncGenerator<ListedMemory[]> {
       let cursor: string | undefined;

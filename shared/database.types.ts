@@ -457,6 +457,7 @@ export type Database = {
         }[]
       }
       expire_memories: { Args: { batch_size?: number }; Returns: number }
+      export_user_data: { Args: { user_id?: string }; Returns: Json }
       fact_key: { Args: { fact: string }; Returns: string }
       fact_value_difference: { Args: { a: string; b: string }; Returns: string }
       fact_words: { Args: { fact: string }; Returns: string[] }
@@ -500,6 +501,15 @@ export type Database = {
         }[]
       }
       get_memory_stats: { Args: { user_id?: string }; Returns: Json }
+      import_user_data: {
+        Args: { document: Json; user_id?: string }
+        Returns: {
+          already_present: number
+          imported: number
+          merged: number
+          table_name: string
+        }[]
+      }
       jaccard: { Args: { a: string[]; b: string[] }; Returns: number }
       list_memories: {
         Args: {

@@ -25,7 +25,7 @@ describe("declarative schema", () => {
   it("has one file per capability, each applied in order", async () => {
     const files = (await readdir(SCHEMAS_DIR)).filter((f) => f.endsWith(".sql")).sort();
     expect(files).toEqual(["00_schemas.sql", "10_text_rules.sql", "20_tables.sql", "30_store.sql", "40_search.sql",
-      "50_hygiene.sql", "60_maintenance.sql", "70_access.sql"]);
+      "50_hygiene.sql", "60_maintenance.sql", "70_access.sql", "80_portability.sql"]);
   });
 
   it("makes the same catalog as the migrations: every table, function, policy, grant and comment", async () => {

@@ -53,7 +53,7 @@ describe("the OpenAPI document", () => {
   });
 
   it("has an operation for every route the functions serve, and none they don't", async () => {
-    for (const path of ["/memory-store", "/memory-store/unmerge", "/memory-search"]) {
+    for (const path of ["/memory-store", "/memory-store/unmerge", "/memory-store/export", "/memory-store/import", "/memory-search"]) {
       // A method no route has is answered 405 with the methods the path does serve.
       const refused = await fetch(`${api.base}${path}`, { method: "PUT", headers: { Authorization: `Bearer ${token}` } });
       expect(refused.status).toBe(405);
@@ -99,5 +99,12 @@ describe("the OpenAPI document", () => {
     conforms("unmergeMemory", await call(at("/memory-store/unmerge"), { ...as, method: "POST", body: { id: crypto.randomUUID() } }));
     conforms("forgetMemory", await call(at("/memory-store"), { ...as, method: "DELETE", body: { id: distinct.body.id } }));
     conforms("forgetMemory", await call(at("/memory-store"), { ...as, method: "DELETE", body: { id: distinct.body.id } }));
+
+    const exported = await call(at("/memory-store/export"), { ...as, method: "GET" });
+    conforms("exportUserData", exported);
+    conforms("importUserData", await call(at("/memory-store/import"), { ...as, body: exported.body }));
+    conforms("importUserData", await call(at("/memory-store/import"), { ...as, body: { ...exported.body, version: 2 } }));
+    const other = await api.tokenFor(await api.newUser());
+    conforms("importUserData", await call(at("/memory-store/import"), { token: other, body: exported.body }));
   });
 });

@@ -1,11 +1,13 @@
 // memory-store: POST stores a memory, PATCH stores a new version of one, DELETE forgets one, GET ?id= shows
-// everything said about one (versions and sightings), POST /unmerge makes a merged statement a memory again.
+// everything said about one (versions and sightings), POST /unmerge makes a merged statement a memory again;
+// GET /export and POST /import carry a user's whole data (portability.ts).
 import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
 import { ForgetRequest, HistoryQuery, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
 import { authenticated, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
+import { portabilityRoutes } from "./portability.ts";
 import { byMethod } from "./serve.ts";
 
 /** store_memory's outcome: status created | distinct (a new memory, near others a value sets apart) | duplicate. */
@@ -83,5 +85,7 @@ export function memoryStoreHandler(deps: HandlerDeps) {
         callFunction<Outcome>(db, "forget_memory", { memory_id: [body.id, "uuid"], user_id: [as.userId, "uuid"] }));
       return json(outcome);
     },
+
+    ...portabilityRoutes(deps),
   }, deps.log, "memory-store");
 }

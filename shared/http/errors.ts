@@ -33,6 +33,7 @@ interface DatabaseErrorLike {
   constraint?: string;
   constraint_name?: string;
   hint?: string;
+  detail?: string;
 }
 
 const SQLSTATE_STATUS: Record<string, [number, string]> = {
@@ -98,6 +99,15 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   user_memories_expires_after_created: "expires_at",
 };
 
+/**
+ * The column a key violation is about, from PostgreSQL's detail ("Key (memory_id, user_id)=(...) is not present
+ * ..."): the first key column other than user_id, which every composite key carries beside the one that matters.
+ */
+function keyColumn(detail: string | undefined): string | undefined {
+  const columns = /^Key \(([^)]*)\)=/.exec(detail ?? "")?.[1].split(", ");
+  return columns?.find((column) => column !== "user_id" && /^[a-z_]+$/.test(column));
+}
+
 export function isDatabaseError(error: unknown): error is DatabaseErrorLike & Error {
   return error instanceof Error && typeof (error as DatabaseErrorLike).code === "string" &&
     /^[0-9A-Z]{5}$/.test((error as DatabaseErrorLike).code!);
@@ -120,7 +130,7 @@ export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
   const [status, code] = mapped;
   if (status === 503) return new ApiError(status, code, error.message ?? code, [], { "Retry-After": String(RETRY_AFTER_SECONDS) });
   const rule = error.constraint ?? error.constraint_name;
-  const field = error.column ?? error.column_name ?? (rule ? CONSTRAINT_FIELDS[rule] : undefined);
+  const field = error.column ?? error.column_name ?? (rule ? CONSTRAINT_FIELDS[rule] : undefined) ?? keyColumn(error.detail);
   const details: ErrorDetail[] = field || rule ? [{ field, rule: rule ?? error.code, message: error.message }] : [];
   return new ApiError(status, code, error.message ?? code, details);
 }

@@ -4,6 +4,7 @@
 // OpenAPI validator and checks the running API against it, route by route.
 import { z } from "zod";
 import { BackupRequest, ForgetRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
+import { ExportDocument, ImportOutcome, PortabilityQuery } from "../schemas/export.ts";
 import { BackupOutcome, ErrorResponse, History, ListResponse, Outcome, SearchResponse, StoreOutcome, UnmergeOutcome, UpdateOutcome } from "../schemas/responses.ts";
 
 type Schema = z.ZodType;
@@ -64,6 +65,24 @@ export const OPERATIONS: Operation[] = [
     errors: { 404: "no such sighting or duplicate of this user", 409: "it cannot be unmerged (already a memory of its own)" },
   },
   {
+    fn: "memory-store", method: "get", path: "/export", operationId: "exportUserData",
+    summary: "Everything stored about the user, as one chat-memory-export document (docs/export-format.md)",
+    query: PortabilityQuery,
+    responses: { 200: { description: "the document (embeddings left out)", schema: ExportDocument } },
+  },
+  {
+    fn: "memory-store", method: "post", path: "/import", operationId: "importUserData",
+    summary: "Take an exported document into this project for the user: all or nothing, a second import changes nothing",
+    query: PortabilityQuery,
+    body: ExportDocument,
+    responses: {
+      201: { description: "rows imported, per table", schema: ImportOutcome },
+      200: { description: "every row was already here", schema: ImportOutcome },
+    },
+    errors: { 409: "a row of the document belongs to another user here", 413: "the document is over 32 MiB",
+      507: "the user's quota of active memories would be exceeded" },
+  },
+  {
     fn: "memory-search", method: "post", path: "", operationId: "searchMemories",
     summary: "Search the user's memories (full text and vectors); [] when nothing bears on the query",
     body: SearchRequest,
@@ -98,10 +117,11 @@ function componentSchemas(): Record<string, unknown> {
   return Object.fromEntries(Object.entries(schemas).map(([id, { $schema: _, $id: __, ...schema }]) => [id, schema]));
 }
 
-/** A request's JSON Schema, inline; an answer's, a $ref to its component. */
+/** A schema with an id (.meta) as a $ref to its component (the export document is both an answer and a request);
+ * any other, inline, as the handler reads it (input) or writes it (output). */
 function jsonSchema(schema: Schema, io: "input" | "output"): unknown {
   const id = z.globalRegistry.get(schema)?.id;
-  if (io === "output" && id) return { $ref: `#/components/schemas/${id}` };
+  if (id) return { $ref: `#/components/schemas/${id}` };
   const { $schema: _, ...own } = z.toJSONSchema(schema, { ...TO_JSON_SCHEMA, io }) as Record<string, unknown>;
   return own;
 }

@@ -1,6 +1,6 @@
 -- The security definer lookups (they bypass RLS for index access) refuse a target the caller may not act for.
 begin;
-select plan(13);
+select plan(14);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -25,6 +25,8 @@ select tests.rejects($$select * from private.duplicate_pairs(tests.user_id('ben@
   '42501', null, 'duplicate_pairs refuses another user as target');
 select tests.rejects($$select * from private.memories_by_id(tests.user_id('ben@example.com'), array(select id from public.user_memories))$$,
   '42501', null, 'memories_by_id refuses another user as target');
+select tests.rejects($$select * from private.import_user_rows(tests.user_id('ben@example.com'), '{"memories": [], "sightings": [], "conversations": [], "access": [], "access_log": []}')$$,
+  '42501', null, 'import_user_rows refuses another user as target');
 select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), array['secret'], 10, null, null, null, null, null)$$,
   'text_matches for the caller sees only the caller''s memories');
 select tests.clear_authentication();

@@ -31,12 +31,12 @@ select is_empty($$select p.oid::regprocedure from pg_proc p
   'anon and public cannot execute any function of the project');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p
     where p.pronamespace = 'private'::regnamespace and has_function_privilege('authenticated', p.oid, 'execute')),
-  array['absorb_memories', 'acting_user', 'active_memory_for_update', 'capitalized_as_name', 'duplicate_candidates', 'duplicate_pairs', 'duplicate_thresholds', 'guard_allows_merge', 'keep_order', 'lock_user_memories', 'mark_unmerged', 'memories_by_id', 'merge_statement', 'merged_memory', 'model_settings', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches', 'validate_memory_input', 'validate_search_input', 'value_difference', 'value_words'],
+  array['absorb_memories', 'acting_user', 'active_memory_for_update', 'capitalized_as_name', 'duplicate_candidates', 'duplicate_pairs', 'duplicate_thresholds', 'guard_allows_merge', 'import_user_rows', 'keep_order', 'lock_user_memories', 'mark_unmerged', 'memories_by_id', 'merge_statement', 'merged_memory', 'model_settings', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches', 'validate_memory_input', 'validate_search_input', 'value_difference', 'value_words'],
   'authenticated may execute exactly the private helpers the public functions call');
 select is((select array_agg(p.proname::text order by p.proname::text) from pg_proc p where p.prosecdef
     and (has_function_privilege('authenticated', p.oid, 'execute') or has_function_privilege('service_role', p.oid, 'execute'))
     and p.pronamespace in ('public'::regnamespace, 'private'::regnamespace)),
-  array['absorb_memories', 'duplicate_candidates', 'duplicate_pairs', 'mark_unmerged', 'memories_by_id', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches'],
+  array['absorb_memories', 'duplicate_candidates', 'duplicate_pairs', 'import_user_rows', 'mark_unmerged', 'memories_by_id', 'move_sightings', 'nearest_memories', 'record_sighting', 'text_matches'],
   'API roles can call exactly the security definer functions that check their target themselves');
 select policies_are('public', 'user_memories',
   array['user_memories_select_own', 'user_memories_insert_own', 'user_memories_update_own', 'user_memories_delete_own'],

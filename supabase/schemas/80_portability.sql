@@ -1,0 +1,166 @@
+-- A user's own data, portable: everything stored about one user as one JSON document (export_user_data), and that
+-- document taken into a project for a user (import_user_data). The format is docs/export-format.md.
+-- The current definition of each object; migrations are produced from these (docs/architecture.md).
+-- Bodies are checked when they run, not when they are created (as pg_dump does): a function may call one
+-- defined further down, or in a later file.
+set check_function_bodies = off;
+
+CREATE FUNCTION public.export_user_data(user_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := private.acting_user(export_user_data.user_id);
+begin
+  -- Embeddings and their model are left out: they are the model's, not what the user said, and the importing project
+  -- computes its own (imported memories are pending embedding).
+  return jsonb_build_object(
+    'format', 'chat-memory-export',
+    'version', 1,
+    'exported_at', now(),
+    'user_id', v_user,
+    'memories', coalesce((select jsonb_agg(to_jsonb(m) - '{embedding,embedding_model,embedding_bits,fts,fact_words,user_id}'::text[]
+                                           order by m.created_at, m.version, m.id)
+                            from public.user_memories m where m.user_id = v_user), '[]'),
+    'sightings', coalesce((select jsonb_agg(to_jsonb(s) - '{embedding,embedding_model,user_id}'::text[] order by s.seen_at, s.id)
+                             from public.memory_sightings s where s.user_id = v_user), '[]'),
+    'conversations', coalesce((select jsonb_agg(to_jsonb(c) - 'user_id' order by c.created_at, c.id)
+                                 from public.conversations c where c.user_id = v_user), '[]'),
+    'access', coalesce((select jsonb_agg(to_jsonb(a) - 'user_id' order by a.memory_id)
+                          from public.memory_access a where a.user_id = v_user), '[]'),
+    'access_log', coalesce((select jsonb_agg(to_jsonb(l) - 'user_id' order by l.accessed_at, l.id)
+                              from public.memory_access_log l where l.user_id = v_user), '[]'),
+    'statistics', public.get_memory_stats(v_user));
+end
+$$;
+REVOKE ALL ON FUNCTION public.export_user_data(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.export_user_data(user_id uuid) IS 'Everything stored about the caller (or, for service_role, the user named): every memory row (versions and duplicates included), sightings, conversations, search access and statistics, as one JSON document in the chat-memory-export format, version 1 (docs/export-format.md). Embeddings are left out. import_user_data takes it back.';
+
+GRANT ALL ON FUNCTION public.export_user_data(uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.export_user_data(uuid) TO service_role;
+
+CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_taken uuid;
+  v_count bigint;
+  v_merged bigint;
+begin
+  -- The schema private is usable by signed-in users: the target is checked here too, not only by the caller.
+  perform private.acting_user(target);
+  -- A row of the document that exists for someone else would be skipped silently; refuse instead.
+  select x.id into v_taken from (
+      select c.id, c.user_id from public.conversations c
+       where c.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'conversations') r)
+      union all
+      select m.id, m.user_id from public.user_memories m
+       where m.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'memories') r)
+      union all
+      select s.id, s.user_id from public.memory_sightings s
+       where s.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'sightings') r)) x
+   where x.user_id <> target limit 1;
+  if found then
+    raise exception 'row % of this export belongs to another user in this project', v_taken
+      using errcode = '23505', column = 'document', hint = 'An export is imported for the user it was taken from, or into another project.';
+  end if;
+
+  insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at)
+  select r.id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at, r.updated_at
+    from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
+   order by r.created_at
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'conversations', v_count, jsonb_array_length(document->'conversations') - v_count, 0::bigint;
+
+  -- An active memory that says what an active memory of the user already says (the same fact key) is kept as a
+  -- duplicate of it, not dropped: history shows it and unmerge_memory makes it a memory of its own again.
+  with rows as (
+    select r.* from jsonb_populate_recordset(null::public.user_memories, document->'memories') r
+     where not exists (select 1 from public.user_memories m where m.id = r.id)
+  ), placed as (
+    select r.*, (select m.id from public.user_memories m
+                  where r.is_active and m.user_id = target and m.is_active
+                    and md5(public.fact_key(m.fact)) = md5(public.fact_key(r.fact))) as existing
+      from rows r
+  ), inserted as (
+    insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
+      is_active, duplicate_of, source_conversation_id, version, previous_version_id, metadata, created_at, updated_at,
+      last_accessed_at, expires_at)
+    select p.id, target, p.fact, p.memory_type, p.category, p.importance_score, p.confidence_score,
+           p.is_active and p.existing is null, coalesce(p.existing, p.duplicate_of), p.source_conversation_id,
+           p.version, p.previous_version_id, coalesce(p.metadata, '{}'), p.created_at, p.updated_at,
+           p.last_accessed_at, p.expires_at
+      from placed p
+     order by p.version, p.created_at
+    returning 1
+  )
+  select (select count(*) from inserted), (select count(*) from placed p where p.existing is not null)
+    into v_count, v_merged;
+  return query select 'user_memories', v_count, jsonb_array_length(document->'memories') - v_count, v_merged;
+
+  insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
+    confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
+    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id)
+  select r.id, target, r.memory_id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score,
+         coalesce(r.metadata, '{}'), r.source_conversation_id, r.expires_at, r.idempotency_key, r.origin,
+         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id
+    from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'memory_sightings', v_count, jsonb_array_length(document->'sightings') - v_count, 0::bigint;
+
+  insert into public.memory_access (memory_id, user_id, last_accessed_at, access_count)
+  select r.memory_id, target, r.last_accessed_at, r.access_count
+    from jsonb_populate_recordset(null::public.memory_access, document->'access') r
+  on conflict (memory_id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'memory_access', v_count, jsonb_array_length(document->'access') - v_count, 0::bigint;
+
+  insert into public.memory_access_log (id, memory_id, user_id, accessed_at)
+  select r.id, r.memory_id, target, r.accessed_at
+    from jsonb_populate_recordset(null::public.memory_access_log, document->'access_log') r
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'memory_access_log', v_count, jsonb_array_length(document->'access_log') - v_count, 0::bigint;
+end
+$$;
+REVOKE ALL ON FUNCTION private.import_user_rows(uuid, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.import_user_rows(target uuid, document jsonb) IS 'import_user_data''s writing step, for a target user it has already checked: inserts the document''s rows for that user, skipping rows already present, keeping an active memory that repeats one of the user''s as its duplicate, and refusing (23505) rows that belong to another user.';
+
+GRANT ALL ON FUNCTION private.import_user_rows(uuid, jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.import_user_rows(uuid, jsonb) TO service_role;
+
+CREATE FUNCTION public.import_user_data(document jsonb, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := private.acting_user(import_user_data.user_id);
+  v_key text;
+begin
+  if document is null or jsonb_typeof(document) <> 'object' or document->>'format' is distinct from 'chat-memory-export' then
+    raise exception 'document is not a chat-memory-export document' using errcode = '22023', column = 'document';
+  end if;
+  if document->'version' is distinct from '1'::jsonb then
+    raise exception 'document version % is not one this project reads (1)', coalesce(document->>'version', 'null')
+      using errcode = '22023', column = 'version';
+  end if;
+  foreach v_key in array array['memories', 'sightings', 'conversations', 'access', 'access_log'] loop
+    if jsonb_typeof(document->v_key) is distinct from 'array' then
+      raise exception '% must be an array', v_key using errcode = '22023', column = v_key;
+    end if;
+  end loop;
+  perform private.lock_user_memories(v_user);
+  return query select * from private.import_user_rows(v_user, document);
+end
+$$;
+REVOKE ALL ON FUNCTION public.import_user_data(jsonb, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.import_user_data(document jsonb, user_id uuid) IS 'Takes a chat-memory-export document (export_user_data, version 1) into this project for the caller (or, for service_role, the user named), all or nothing: ids are kept, rows already present are skipped (a second import changes nothing), an active memory repeating one of the user''s is kept as its duplicate, quotas apply. Reports per table the rows imported, already present and merged. Imported memories are pending embedding.';
+
+GRANT ALL ON FUNCTION public.import_user_data(jsonb, uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.import_user_data(jsonb, uuid) TO service_role;
