@@ -102,11 +102,13 @@ begin
         from hits h join query_terms q on h.fts @@ q.term
     ),
     -- Every lexeme of the query, found or not (a word no memory holds weighs the most); informative ones count
-    -- towards coverage, or all of them when none is.
+    -- towards coverage, or all of them when none is. A word is uninformative when more than half of the user's
+    -- memories hold it, counting two more memories that do not: with one or two memories every word found is in
+    -- "most" of them, which says nothing (a user's first memory was never recalled by a question about it).
     weights as (
       select w.lexeme, w.idf, w.informative or not bool_or(w.informative) over () as counts
         from (select q.lexeme, ln(1 + (d.n - coalesce(f.df, 0) + 0.5) / (coalesce(f.df, 0) + 0.5)) as idf,
-                     coalesce(f.df, 0) <= d.n / 2 as informative
+                     coalesce(f.df, 0) <= (d.n + 2) / 2 as informative
                 from query_terms q
                 cross join documents d
                 left join (select t.lexeme, count(*)::double precision as df from terms t group by t.lexeme) f on f.lexeme = q.lexeme) w
@@ -129,7 +131,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories containing any query lexeme, BM25 first, each marked qualified when it covers at least a quarter of the idf of the query''s informative lexemes.';
+COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories containing any query lexeme, BM25 first, each marked qualified when it covers at least a quarter of the idf of the query''s informative lexemes (those in at most half of the user''s memories, counting two more that lack them).';
 
 CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone)
     LANGUAGE plpgsql STABLE

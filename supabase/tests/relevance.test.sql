@@ -2,7 +2,7 @@
 -- floor of its model (memory_model_settings, falling back to '*', overridden by min_similarity); BM25 ranks by how
 -- much of the question a memory covers; an empty answer is correct.
 begin;
-select plan(17);
+select plan(20);
 
 select tests.create_user('ana@example.com');
 insert into public.user_memories (user_id, fact, memory_type, embedding, embedding_model) values
@@ -60,6 +60,24 @@ select is((select status from public.store_memory('Collects old film cameras', e
   'created', 'a first memory');
 select is((select status from public.store_memory('Repairs antique radios', embedding => tests.embedding(5.001), embedding_model => 'strict-model')),
   'created', 'a near embedding under a model''s stricter threshold is not a duplicate');
+select tests.clear_authentication();
+
+-- A user's first memories: every word found is in "most" of one or two memories, which says nothing; a question
+-- about them still recalls them, and a word every fact holds still qualifies none.
+select tests.create_user('new@example.com');
+insert into public.user_memories (user_id, fact, memory_type) values
+  (tests.user_id('new@example.com'), 'The user plays the cello in a quartet', 'fact');
+select tests.authenticate_as('new@example.com');
+select results_eq($$select fact from public.search_memories('Which instrument do I play in the quartet?')$$,
+  $$values ('The user plays the cello in a quartet')$$, 'a question about a user''s only memory recalls it');
+select is_empty($$select 1 from public.search_memories('knitting patterns for the user')$$,
+  'but a word every fact holds (user) does not qualify it');
+select tests.clear_authentication();
+insert into public.user_memories (user_id, fact, memory_type) values
+  (tests.user_id('new@example.com'), 'The user has a dog called Rex', 'person');
+select tests.authenticate_as('new@example.com');
+select results_eq($$select fact from public.search_memories('Which instrument do I play in the quartet?')$$,
+  $$values ('The user plays the cello in a quartet')$$, 'nor its second');
 select tests.clear_authentication();
 
 select * from finish();
