@@ -38,6 +38,12 @@ describe("the OpenAPI document", () => {
     expect(doc.openapi).toMatch(/^3\.1\./);
   });
 
+  it("lists the memory types the database holds", async () => {
+    const [{ types }] = await api.database.sql`select public.memory_types() as types`;
+    const memoryType = doc.paths["/memory-store"].post.requestBody.content["application/json"].schema.properties.memory_type;
+    expect(memoryType.enum).toEqual(types);
+  });
+
   it("is served at /functions/v1/openapi.json, and the reference page at /docs", async () => {
     const base = api.base.replace(/\/functions\/v1$/, "");
     const served = await call(`${api.base}/openapi.json`, { method: "GET" });

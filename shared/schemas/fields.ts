@@ -34,6 +34,14 @@ export const int32 = z.int32({ error: "must be a whole number between -214748364
 
 export const score = z.number({ error: "must be a number" });
 
+/**
+ * The kinds of memory, as public.memory_types() says (the database checks them; a test keeps this copy equal), for
+ * the OpenAPI document and the client's types to show. A request's memory_type stays text here, so that a value
+ * outside them is refused by the database, naming its rule, as before.
+ */
+export const MEMORY_TYPES = ["person", "preference", "event", "topic", "fact", "emotion"] as const;
+export const memoryType = text.meta({ enum: [...MEMORY_TYPES], description: `one of ${MEMORY_TYPES.join(", ")} (default fact)` });
+
 /** Why an ISO 8601 date-time (already of the right shape) is one PostgreSQL cannot hold, or null. */
 function timestampProblem(value: string): string | null {
   const offset = /([+-])(\d{2}):?(\d{2})$/.exec(value);

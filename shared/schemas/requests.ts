@@ -3,14 +3,14 @@
 // and the rule when one is broken.
 import { z } from "zod";
 import { KINDS } from "../backup/format.ts";
-import { int32, jsonObject, score, text, timestamp, uuid } from "./fields.ts";
+import { int32, jsonObject, memoryType, score, text, timestamp, uuid } from "./fields.ts";
 
 /** Fields a service-role caller uses to act for a user; refused for user tokens by the handler. */
 const actingFor = { user_id: uuid.optional() };
 
 export const StoreRequest = z.strictObject({
   fact: text,
-  memory_type: text.optional(),
+  memory_type: memoryType.optional(),
   category: text.nullable().optional(),
   importance_score: score.optional(),
   confidence_score: score.optional(),
@@ -24,7 +24,7 @@ export const StoreRequest = z.strictObject({
 export const UpdateRequest = z.strictObject({
   id: uuid,
   fact: text.optional(),
-  memory_type: text.optional(),
+  memory_type: memoryType.optional(),
   category: text.optional(),
   importance_score: score.optional(),
   confidence_score: score.optional(),
@@ -45,7 +45,7 @@ export const HistoryQuery = z.strictObject({ id: uuid, ...actingFor });
 export const SearchRequest = z.strictObject({
   query: text,
   match_count: int32.optional(),
-  memory_types: z.array(text, { error: "must be an array of strings" }).optional(),
+  memory_types: z.array(memoryType, { error: "must be an array of strings" }).optional(),
   categories: z.array(text, { error: "must be an array of strings" }).optional(),
   min_importance: score.optional(),
   created_after: timestamp.optional(),
