@@ -22,10 +22,20 @@ function factFor(user: number, i: number, random: () => number): string {
   return `${pick(SUBJECTS)} ${pick(THINGS)} ${pick(PLACES)} (note ${user}-${i})`;
 }
 
-/** Loads `users` x `perUser` memories into a migrated database; returns the seconds COPY took. */
-export async function loadMemories(sql: postgres.Sql, users: number, perUser: number, log = console.log): Promise<number> {
+/**
+ * Loads `users` x `perUser` memories into a migrated database, and `bigUser` memories more for one user of their own
+ * (whose quota is lifted); returns the seconds COPY took.
+ */
+export async function loadMemories(sql: postgres.Sql, users: number, perUser: number, log = console.log, bigUser = 0): Promise<number> {
   await sql`insert into auth.users (id) select gen_random_uuid() from generate_series(1, ${users})`;
   const ids = (await sql`select id from auth.users order by id`).map((r) => r.id as string);
+  const counts = ids.map(() => perUser);
+  if (bigUser > 0) {
+    const [{ id }] = await sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+    ids.push(id);
+    counts.push(bigUser);
+    await sql`insert into public.memory_user_stats (user_id, quota_limit) values (${id}, 1000000)`;
+  }
   const indexes = await sql`select indexname, indexdef from pg_indexes where schemaname = 'public' and tablename = 'user_memories'
     and indexname not in ('user_memories_pkey', 'user_memories_id_user_id_key')`;
   for (const { indexname } of indexes) await sql.unsafe(`drop index public.${indexname}`);
@@ -35,7 +45,7 @@ export async function loadMemories(sql: postgres.Sql, users: number, perUser: nu
     const now = Date.now();
     function* rows() {
       for (const [u, userId] of ids.entries()) {
-        for (let i = 0; i < perUser; i++) {
+        for (let i = 0; i < counts[u]; i++) {
           const created = new Date(now - Math.floor(random() * 365 * 86_400_000)).toISOString();
           const topic = Math.floor(random() * TOPICS);
           yield [userId, factFor(u, i, random), TYPES[i % TYPES.length], THINGS[topic % THINGS.length].split(" ")[0],
@@ -49,7 +59,7 @@ export async function loadMemories(sql: postgres.Sql, users: number, perUser: nu
     await pipeline(Readable.from(rows()), copy);
     await sql`set session_replication_role = origin`;
   });
-  log(`  COPY ${users * perUser} rows: ${(copyMs / 1000).toFixed(1)} s`);
+  log(`  COPY ${users * perUser + bigUser} rows: ${(copyMs / 1000).toFixed(1)} s`);
   await sql`set maintenance_work_mem = '2GB'`;
   for (const { indexname, indexdef } of indexes) {
     const [took] = await timed(() => sql.unsafe(indexdef));
