@@ -243,6 +243,12 @@ describe("backups", () => {
         // The damaged table alone: the same load and verdict as a full restore, in a fraction of the time.
         const error = await restoreBackup(database.sql, store, id, { safetyBackup: false, tables: [table.name] }).catch((e) => e);
         expect([error instanceof RestoreRefused, error.reason], `${table.name} byte ${at}: ${error.message}`).toEqual([true, "invalid_backup"]);
+        // One user's restore reads only the files it needs, checking each as it reads it: refused the same way.
+        if (table.perUser) {
+          const userError = await restoreBackup(database.sql, store, id, { safetyBackup: false, userIds: [users[0]] }).catch((e) => e);
+          expect([userError instanceof RestoreRefused, userError.reason], `${table.name} byte ${at}, one user: ${userError.message}`)
+            .toEqual([true, "invalid_backup"]);
+        }
       }
       await writeFile(path, original);
     }

@@ -74,6 +74,42 @@ export function checksumTap(): Transform & { sha256: () => string; bytes: () => 
 }
 
 /**
+ * Passes on only the lines that contain one of `needles` (whole lines, in order), finding them with Buffer.indexOf
+ * rather than looking at every line: a user's restore reads a file of every user's rows, and sends PostgreSQL just
+ * that user's (before, every line of the file was COPied in and filtered there).
+ */
+export function linesContaining(needles: string[]): Transform {
+  const wanted = needles.map((n) => Buffer.from(n));
+  let rest = Buffer.alloc(0);
+  const pick = (data: Buffer): Buffer | undefined => {
+    const lines = new Map<number, number>();
+    for (const needle of wanted) {
+      for (let at = data.indexOf(needle); at !== -1;) {
+        const start = data.lastIndexOf(10, at) + 1;
+        const end = data.indexOf(10, at);
+        const stop = end === -1 ? data.length : end + 1;
+        lines.set(start, stop);
+        at = data.indexOf(needle, stop);
+      }
+    }
+    if (!lines.size) return undefined;
+    return Buffer.concat([...lines].sort(([a], [b]) => a - b).map(([start, stop]) => data.subarray(start, stop)));
+  };
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const last = data.lastIndexOf(10);
+      // The unfinished last line waits for the next chunk (copied, so the chunk itself is not kept alive).
+      rest = Buffer.from(data.subarray(last + 1));
+      done(null, last === -1 ? undefined : pick(data.subarray(0, last + 1)));
+    },
+    flush(done) {
+      done(null, rest.length ? pick(rest) : undefined);
+    },
+  });
+}
+
+/**
  * A pass-through that counts the lines of each user, by the "user_id" key of each JSON line. A string value holds
  * its quotes escaped, so the key with its quotes occurs only as the key; row_to_json writes no spaces around it.
  */

@@ -1,6 +1,6 @@
-// restoreBackup: all tables, chosen tables, or chosen users, in one transaction, after a safety backup; the backup
-// is verified (checksums, decompression, row counts) alongside, and the counts restored are checked, before
-// commit. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key checks are
+// restoreBackup: all tables, chosen tables, or chosen users, in one transaction, after a safety backup; every file
+// read is checked against the manifest as it streams (a whole restore also verifies the whole backup alongside), and
+// the counts restored are checked, before commit. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key checks are
 // deferred to the snapshot's own consistency (session_replication_role = replica, transaction-local).
 // Each file streams by COPY into a transaction-local table of lines, and one INSERT ... SELECT turns the lines into
 // rows: no row is parsed or held here.
@@ -11,7 +11,7 @@ import { createBackup } from "./create.ts";
 import { TABLES, type Manifest, type TableName } from "./format.ts";
 import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
-import { COPY_AS_LINES, lineCounter } from "./ndjson-copy.ts";
+import { checksumTap, COPY_AS_LINES, lineCounter, linesContaining } from "./ndjson-copy.ts";
 import { type Verification, verifyBackup } from "./verify.ts";
 import { isUuid } from "../schemas/fields.ts";
 
@@ -128,20 +128,33 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
   // connection could only be destroyed).
   const source = await store.reader(plan.id, entry.file);
   const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
-  await pipeline(source, createGunzip(), counter, sink);
-  // For chosen users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds
-  // its quotes escaped, so only the key matches), then checked again on the parsed row.
-  const [linesOfUsers, rowsOfUsers, parameters] = plan.users
-    ? ["where exists (select 1 from unnest($2::text[]) k where strpos(l.line, k) > 0)", "where r.user_id = any($1::uuid[])",
-       [plan.users, plan.users.map((u) => `"user_id":"${u}"`)]]
-    : ["", "", []];
+  // The file is checked as it is read (its digest and size against the manifest's), so a restore of some users or
+  // tables needs no second reading of the whole backup. For chosen users, lines are picked by their "user_id" key
+  // before any is parsed (a JSON string value holds its quotes escaped, so only the key matches), and the parsed
+  // rows are checked again.
+  const tap = checksumTap();
+  const steps = plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`)), counter] : [counter];
+  try {
+    await pipeline(source, tap, createGunzip(), ...steps, sink);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code ?? "";
+    if (code.startsWith("Z_") || code === "ERR_STREAM_PREMATURE_CLOSE") throw damaged(plan.id, entry.file, (error as Error).message);
+    throw error;
+  }
+  if (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes) {
+    throw damaged(plan.id, entry.file, `its digest or size is not the manifest's (${tap.bytes()} bytes, ${entry.bytes} expected)`);
+  }
+  const [rowsOfUsers, parameters] = plan.users ? ["where r.user_id = any($1::uuid[])", [plan.users]] : ["", []];
   const inserted = await tx.unsafe(`insert into public.${table} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-      from (select l.line from pg_temp.memory_restore_lines l ${linesOfUsers}) l
+      from pg_temp.memory_restore_lines l
       cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
   for (const definition of rebuilt) await tx.unsafe(definition);
   options.onProgress?.(table, inserted.count);
   return inserted.count;
 }
+
+const damaged = (id: string, file: string, detail: string) =>
+  new RestoreRefused(`backup ${id} does not verify: ${file} is damaged (${detail}); nothing was changed`, "invalid_backup");
 
 /** Before commit: what is there now is what the manifest says was there (for the chosen users, their rows). */
 async function checkCount(tx: postgres.TransactionSql, plan: RestorePlan, table: string, inserted: number): Promise<void> {
@@ -186,10 +199,13 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
   const manifest = await checkedManifest(store, id);
   const [{ version }] = await sql`select max(version) as version from supabase_migrations.schema_migrations`;
   const plan = planRestore(id, manifest, version ?? null, options);
-  // Verification reads every file once more; it runs while the safety backup is taken and the rows load, and its
-  // verdict is awaited before anything commits.
-  const verifying = verifyBackup(store, id).catch((error: Error): Verification =>
-    ({ id, ok: false, manifest: null, problems: [{ file: "*", problem: "corrupt", detail: error.message }] }));
+  // A whole restore verifies the whole backup (every file once more, and its rows per user) while the safety backup
+  // is taken and the rows load, and its verdict is awaited before anything commits. A restore of some users or
+  // tables checks the files it reads as it reads them (loadTable), and reads nothing else.
+  const verifying: Promise<Verification> = plan.everything
+    ? verifyBackup(store, id).catch((error: Error): Verification =>
+      ({ id, ok: false, manifest: null, problems: [{ file: "*", problem: "corrupt", detail: error.message }] }))
+    : Promise.resolve({ id, ok: true, manifest, problems: [] });
   const refusal = (v: Verification) =>
     new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem} (${p.detail})`).join("; ")}`, "invalid_backup");
   const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "safety", { label: `before restoring ${id}` });
