@@ -14,11 +14,14 @@ import { migrateUp } from "../shared/migrations/apply.ts";
 import { bootstrap, MIGRATIONS_DIR, PG_BIN, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
 import { loadMemories } from "./lib/memories.ts";
 import { machine } from "./lib/machine.ts";
+import { codeAt } from "./lib/schema-at.ts";
 import { timed } from "./lib/stats.ts";
 import { writeSection } from "./lib/report.ts";
 
 const run = promisify(execFile);
 const DB = "memory_bench_backup";
+// BENCH_COMPARE_REF=<git ref>: the restores also by the code at that commit, in the same run.
+const COMPARE_REF = process.env.BENCH_COMPARE_REF;
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const PER_USER = Number(process.env.BENCH_PER_USER ?? 10_000);
 const PG = PG_BIN;
@@ -67,6 +70,11 @@ async function main() {
     // One user of the hundred, over the data just restored: the "undo one user's mistake" case.
     const [{ user_id: oneUser }] = await sql`select user_id from public.user_memories limit 1`;
     const restoreUser = await measured(() => restoreBackup(sql, store, backup.result.id, { userIds: [oneUser], safetyBackup: false }));
+    // The same restores by the code at BENCH_COMPARE_REF, on the same backup and data, in this run.
+    const earlier = COMPARE_REF ? (await import(`${codeAt(COMPARE_REF)}/shared/backup/index.ts`)).restoreBackup as typeof restoreBackup : null;
+    const restoreUserBefore = earlier ? await measured(() => earlier(sql, store, backup.result.id, { userIds: [oneUser], safetyBackup: false })) : null;
+    if (earlier) await wipe(sql);
+    const restoreBefore = earlier ? await measured(() => earlier(sql, store, backup.result.id, { safetyBackup: false })) : null;
 
     const dumpFile = join(folder, "tables.dump");
     const tables = TABLES.flatMap((t) => ["-t", `public.${t.name}`]);
@@ -86,10 +94,17 @@ Machine: ${machine()}. Run: ${new Date().toISOString()}. Local PostgreSQL; the b
 | backup time | ${backup.seconds.toFixed(1)} s | ${(dumpMs / 1000).toFixed(1)} s | < 60 s |
 | size | ${(size / MB).toFixed(0)} MiB, ${(100 * smaller).toFixed(0)}% smaller than the uncompressed JSON (${(Number(json_bytes) / MB).toFixed(0)} MiB) | ${(dumpSize / MB).toFixed(0)} MiB | ≥ 70% smaller |
 | verify time | ${verify.seconds.toFixed(1)} s | (none) | |
-| restore time (all tables, checked before commit) | ${restore.seconds.toFixed(1)} s | ${(pgRestoreMs / 1000).toFixed(1)} s | < 120 s |
-| restore one user (${restoreUser.result.restored.user_memories.toLocaleString("en")} memories) over the restored data | ${restoreUser.seconds.toFixed(1)} s | (pg_restore restores tables, not users) | |
+| restore time (all tables, checked before commit) | ${restore.seconds.toFixed(1)} s | ${(pgRestoreMs / 1000).toFixed(1)} s | no slower than pg_restore |
+| restore one user (${restoreUser.result.restored.user_memories.toLocaleString("en")} memories) over the restored data | ${restoreUser.seconds.toFixed(1)} s | (pg_restore restores tables, not users) | < 10 s |
 | peak memory (RSS of the Node process: backup / verify / restore / restore one user) | ${backup.peakMb.toFixed(0)} / ${verify.peakMb.toFixed(0)} / ${restore.peakMb.toFixed(0)} / ${restoreUser.peakMb.toFixed(0)} MB | | < 256 MB |
-`;
+${restoreBefore && restoreUserBefore ? `
+The same restores by the code at ${COMPARE_REF}, on the same backup and data, in this run:
+
+| measure | this code | at ${COMPARE_REF} | ratio |
+| --- | --- | --- | --- |
+| restore time (all tables) | ${restore.seconds.toFixed(1)} s | ${restoreBefore.seconds.toFixed(1)} s | ${(restore.seconds / restoreBefore.seconds).toFixed(2)}× |
+| restore one user | ${restoreUser.seconds.toFixed(1)} s | ${restoreUserBefore.seconds.toFixed(1)} s | ${(restoreUser.seconds / restoreUserBefore.seconds).toFixed(2)}× |
+` : ""}`;
     console.log(report);
     await writeSection("backup", report);
   } finally {
