@@ -10,7 +10,7 @@ import { createMemoryClient, MemoryApiError, type MemoryClient } from "../client
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { ISSUER, SECRET, startApi, type ApiFixture } from "./support/http.ts";
 import { userToken } from "../local/demo-auth.ts";
-import { serveUnderDeno } from "./support/processes.ts";
+import { DENO, serveUnderDeno } from "./support/processes.ts";
 import { ROOT, run } from "../scripts/db/local-stack.ts";
 
 // Node 20 has no WebSocket of its own, and supabase-js wants one for realtime: ws, as the README says (or Node 22).
@@ -116,6 +116,20 @@ describe("the memory client", () => {
     const answer = JSON.parse(stdout);
     expect(answer.found).toEqual([answer.stored]);
     expect(answer.refused).toBe("fact");
+  }, 60_000);
+
+  it("is imported by Deno from its TypeScript source, as a Deno backend or edge function would", async () => {
+    const script = `
+      import { createMemoryClient } from "${ROOT}client/index.ts";
+      const memory = createMemoryClient({ url: Deno.env.get("URL"), accessToken: Deno.env.get("TOKEN") });
+      const stored = await memory.store({ fact: "Grows basil on the windowsill" });
+      const found = await memory.search({ query: "basil" });
+      console.log(JSON.stringify({ stored: stored.id, found: found.map((r) => r.id) }));`;
+    const token = await api.tokenFor(await api.newUser());
+    const { stdout } = await run(DENO, ["eval", "--ext=ts", script], { cwd: ROOT,
+      env: { ...process.env, URL: api.base.replace(/\/functions\/v1$/, ""), TOKEN: token } });
+    const answer = JSON.parse(stdout);
+    expect(answer.found).toEqual([answer.stored]);
   }, 60_000);
 
   it("works the same against the edge functions under Deno", async () => {
