@@ -64,7 +64,8 @@ export const HistoryEntry = z.object({
 
 export const History = z.object({ id, history: z.array(HistoryEntry) }).meta({ id: "History" });
 
-export const SearchResult = z.object({
+/** What a search result and a listed memory both show of a memory. */
+const memoryShown = {
   id,
   fact: z.string(),
   memory_type: z.string(),
@@ -75,6 +76,10 @@ export const SearchResult = z.object({
   source_conversation_id: id.nullable(),
   created_at: at,
   updated_at: at,
+};
+
+export const SearchResult = z.object({
+  ...memoryShown,
   text_rank: z.int().nullable(),
   text_score: z.number().nullable(),
   vector_rank: z.int().nullable(),
@@ -91,19 +96,10 @@ export const SearchResponse = z.object({
 }).meta({ id: "SearchResponse" });
 
 export const ListedMemory = z.object({
-  id,
-  fact: z.string(),
-  memory_type: z.string(),
-  category: z.string().nullable(),
-  importance_score: z.number(),
-  confidence_score: z.number(),
-  metadata: json,
-  source_conversation_id: id.nullable(),
+  ...memoryShown,
   version: z.int(),
   has_embedding: z.boolean(),
   embedding_model: z.string().nullable(),
-  created_at: at,
-  updated_at: at,
   last_accessed_at: at.nullable(),
   expires_at: at.nullable(),
 }).meta({ id: "ListedMemory" });
