@@ -1,13 +1,17 @@
-// The API reference page npm start serves at /docs, in a real browser (Debian's chromium, headless, driven by
-// playwright-core): it renders every operation of the OpenAPI document, and a store then a search made from the
-// page reach the API as the demo user.
+// In a real browser (Debian's chromium, headless, driven by playwright-core): the typed client, imported as a module,
+// and the API reference page npm start serves at /docs, which renders every operation of the OpenAPI document, with
+// a store then a search made from the page reaching the API as the demo user.
 import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { promisify } from "node:util";
 import { chromium, type Browser, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { OPERATIONS } from "../shared/openapi/document.ts";
 import { startApi, type ApiFixture } from "./support/http.ts";
+import { ROOT } from "../scripts/db/local-stack.ts";
 
 const DOCS_USER = "00000000-0000-4000-8000-0000000000d0";
 let api: ApiFixture;
@@ -38,6 +42,32 @@ async function tryOperation(tag: string, operationId: string, body: unknown): Pr
   const text = await response.locator(".response-col_description .microlight").first().innerText();
   return { status, body: JSON.parse(text) };
 }
+
+describe("the typed client in a browser", () => {
+  it("is imported as a module from the built package and stores and searches with fetch alone", async () => {
+    // Built apart from dist/ (which another test builds at the same time); the module imports nothing at run time.
+    const out = await mkdtemp(join(tmpdir(), "client-build-"));
+    await promisify(execFile)(`${ROOT}node_modules/.bin/tsc`, ["-p", `${ROOT}tsconfig.client.json`, "--outDir", out]);
+    const bundle = await readFile(join(out, "client", "index.js"), "utf8");
+    await rm(out, { recursive: true, force: true });
+    const origin = api.base.replace(/\/functions\/v1$/, "");
+    // Served from the page's own origin, as an app would serve its bundle.
+    await page.route(`${origin}/app/memory-client.js`, (route) => route.fulfill({ body: bundle, contentType: "text/javascript" }));
+    await page.goto(`${origin}/docs`);
+    const token = await api.tokenFor(DOCS_USER);
+    // A string, so that the test runner leaves the page's own import() as it is.
+    const answer = await page.evaluate(`(async () => {
+      const { createMemoryClient, MemoryApiError } = await import(${JSON.stringify(`${origin}/app/memory-client.js`)});
+      const memory = createMemoryClient({ url: ${JSON.stringify(origin)}, accessToken: ${JSON.stringify(token)} });
+      const stored = await memory.store({ fact: "Reads science fiction on the train" });
+      const found = await memory.search({ query: "science fiction" });
+      const refused = await memory.store({ fact: "" }).catch((e) => e instanceof MemoryApiError && e.details[0].field);
+      return { stored: stored.id, found: found.map((r) => r.id), refused };
+    })()`) as { stored: string; found: string[]; refused: string };
+    expect(answer.found).toEqual([answer.stored]);
+    expect(answer.refused).toBe("fact");
+  });
+});
 
 describe("the API reference page", () => {
   it("lists every operation of the document", async () => {
