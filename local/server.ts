@@ -47,7 +47,9 @@ function answerPage(page: Handler, req: IncomingMessage, origin: string): Promis
 }
 
 function answer(functions: Map<string, Handler>, pages: Map<string, Handler>, req: IncomingMessage, origin: string): Promise<Response> | Response {
-  const page = pages.get(new URL(req.url ?? "/", origin).pathname);
+  // The request target as it came (a path, or a form that is none, such as "*" or "http://[" that a URL parser
+  // throws on): only a page's exact path finds it.
+  const page = pages.get((req.url ?? "").split(/[?#]/)[0]);
   if (page) return answerPage(page, req, origin);
   const handler = handlerFor(functions, req.url ?? "");
   if (!handler) {

@@ -11,7 +11,7 @@ const timeouts = { headersMs: 600, requestMs: 1_200, keepAliveMs: 500 };
 beforeAll(async () => {
   server = await serveFunctions({
     echo: async (req) => new Response(await req.text(), { status: 201, headers: { "Content-Type": "application/json" } }),
-  }, 0, "127.0.0.1", timeouts);
+  }, 0, "127.0.0.1", timeouts, { "/page": async () => new Response("a page", { headers: { "Content-Type": "text/plain" } }) });
   port = (server.address() as { port: number }).port;
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
@@ -65,6 +65,20 @@ describe("the local server", () => {
     client.socket.write("NOT A REQUEST\r\n\r\n");
     const result = await client.closed(3_000);
     expect(result.text).toMatch(/^HTTP\/1\.1 400[\s\S]*application\/json[\s\S]*"code":"malformed_request"/);
+  });
+
+  it("answers request targets that are not a path (absolute, asterisk, malformed) with JSON, never a 5xx", async () => {
+    for (const target of ["http://[", "http://x/page", "*", "//page", "%zz", "/page/../page", "/functions/v1/echo#x"]) {
+      const client = raw();
+      client.socket.write(`GET ${target} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n`);
+      const { text } = await client.closed(3_000);
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1]);
+      expect(status, `${target}: ${text.slice(0, 200)}`).toBeLessThan(500);
+      if (status >= 400) expect(text, target).toMatch(/application\/json/);
+    }
+    const page = raw();
+    page.socket.write("GET /page?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+    expect((await page.closed(3_000)).text).toMatch(/^HTTP\/1\.1 200[\s\S]*\r\na page\r\n/);
   });
 
   it("closes an idle keep-alive connection", async () => {
