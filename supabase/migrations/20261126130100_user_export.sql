@@ -48,7 +48,8 @@ declare
 begin
   -- The schema private is usable by signed-in users: the target is checked here too, not only by the caller.
   perform private.acting_user(target);
-  -- A row of the document that exists for someone else would be skipped silently; refuse instead.
+  -- A row of the document whose key exists for someone else would be skipped silently (on conflict do nothing):
+  -- refuse instead, for every table the document fills.
   select x.id into v_taken from (
       select c.id, c.user_id from public.conversations c
        where c.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'conversations') r)
@@ -57,7 +58,13 @@ begin
        where m.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'memories') r)
       union all
       select s.id, s.user_id from public.memory_sightings s
-       where s.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'sightings') r)) x
+       where s.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'sightings') r)
+      union all
+      select a.memory_id, a.user_id from public.memory_access a
+       where a.memory_id in (select (r->>'memory_id')::uuid from jsonb_array_elements(document->'access') r)
+      union all
+      select l.id, l.user_id from public.memory_access_log l
+       where l.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'access_log') r)) x
    where x.user_id <> target limit 1;
   if found then
     raise exception 'row % of this export belongs to another user in this project', v_taken
