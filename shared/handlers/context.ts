@@ -39,6 +39,9 @@ export function acting(caller: Caller, requestedUserId: string | undefined): Act
   return { claims: { ...caller.claims, role: "service_role" }, userId: requestedUserId };
 }
 
+/** A request's query string as a plain object, for a zod schema to parse like a body. */
+export const queryOf = (req: Request): Record<string, string> => Object.fromEntries(new URL(req.url).searchParams);
+
 /** Verifies the caller, parses the input (the JSON body, or `input` when given), and says who the call acts for. */
 export async function authenticated<S extends z.ZodType<{ user_id?: string }>>(
   req: Request, deps: HandlerDeps, schema: S, input?: unknown,

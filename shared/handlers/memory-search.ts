@@ -4,7 +4,7 @@ import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
 import { ListCursor, ListQuery, SearchRequest } from "../schemas/requests.ts";
 import type { SqlExecutor } from "../db/executor.ts";
-import { authenticated, type HandlerDeps } from "./context.ts";
+import { authenticated, queryOf, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { byMethod } from "./serve.ts";
 
@@ -51,7 +51,7 @@ export function memorySearchHandler(deps: HandlerDeps) {
     },
 
     async GET(req) {
-      const { body: query, as } = await authenticated(req, deps, ListQuery, Object.fromEntries(new URL(req.url).searchParams));
+      const { body: query, as } = await authenticated(req, deps, ListQuery, queryOf(req));
       const [beforeAt, beforeId] = query.cursor ? decodeCursor(query.cursor) : [undefined, undefined];
       const pageSize = query.page_size ?? 20;
       const list = (db: SqlExecutor, size: number, at?: string, id?: string) => callFunction<Listed>(db, "list_memories", {

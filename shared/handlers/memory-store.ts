@@ -5,7 +5,7 @@ import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
 import { embedOrNull } from "../embeddings/provider.ts";
 import { ForgetRequest, HistoryQuery, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
-import { authenticated, type HandlerDeps } from "./context.ts";
+import { authenticated, queryOf, type HandlerDeps } from "./context.ts";
 import { callFunction } from "./sql-call.ts";
 import { portabilityRoutes } from "./portability.ts";
 import { byMethod } from "./serve.ts";
@@ -13,8 +13,6 @@ import { byMethod } from "./serve.ts";
 /** store_memory's outcome: status created | distinct (a new memory, near others a value sets apart) | duplicate. */
 interface Stored { id: string; status: string; version: number; sighting_id: string | null; related: unknown[] }
 interface Outcome { id: string; status: string; version: number }
-
-const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 export function memoryStoreHandler(deps: HandlerDeps) {
   return byMethod({

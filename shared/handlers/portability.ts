@@ -5,17 +5,14 @@ import { readJsonBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
 import { ExportDocument, MAX_IMPORT_BYTES, PortabilityQuery, type ImportOutcome } from "../schemas/export.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
-import { acting, type HandlerDeps } from "./context.ts";
+import { acting, authenticated, queryOf, type HandlerDeps } from "./context.ts";
 import type { Route } from "./serve.ts";
 import { callFunction } from "./sql-call.ts";
-
-const queryOf = (req: Request) => Object.fromEntries(new URL(req.url).searchParams);
 
 export function portabilityRoutes(deps: HandlerDeps): Record<string, Route> {
   return {
     async "GET /export"(req) {
-      const caller = await deps.verify(req.headers.get("authorization"));
-      const as = acting(caller, parseOrThrow(PortabilityQuery, queryOf(req)).user_id);
+      const { as } = await authenticated(req, deps, PortabilityQuery, queryOf(req));
       const [{ document }] = await deps.db.asCaller(as.claims, (db) =>
         callFunction<{ document: ExportDocument }>(db, "export_user_data", { user_id: [as.userId, "uuid"] }, "r as document"));
       const day = document.exported_at.slice(0, 10);
@@ -23,6 +20,7 @@ export function portabilityRoutes(deps: HandlerDeps): Record<string, Route> {
     },
 
     async "POST /import"(req) {
+      // The body is the exported document as it is, so the user a service_role call names comes in the query.
       const caller = await deps.verify(req.headers.get("authorization"));
       const as = acting(caller, parseOrThrow(PortabilityQuery, queryOf(req)).user_id);
       const document = parseOrThrow(ExportDocument, await readJsonBody(req, MAX_IMPORT_BYTES));
