@@ -72,6 +72,7 @@ const verbs = (): Verb[] => [
   { fn: "memory-search", method: "POST", base: () => ({ query: "tea" }),
     fields: ["query", "match_count", "memory_types", "categories", "min_importance", "created_after", "created_before", "min_similarity", "user_id", "extra"] },
   { fn: "memory-search", method: "GET", query: true, base: () => ({ page_size: 2 }), fields: ["page_size", "cursor", "user_id", "extra"] },
+  { fn: "memory-store", method: "GET", path: "/export", query: true, base: () => ({}), fields: ["user_id", "extra"] },
 ];
 
 /** A query string carries text: a generated value goes as its JSON (a string as itself), a cursor as base64 too. */
@@ -102,6 +103,35 @@ describe("generated input", () => {
       expectDeliberate(response, what);
       if (response.status >= 400) expect(await rows(), what).toBe(before);
     }), { numRuns: 600, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) });
+  }, 300_000);
+
+  it("never answers 5xx and never writes on a refusal, for any value in any field of any row of an imported document", async () => {
+    // Every part of the document holds a row: a conversation, memories, a sighting, folded and unfolded accesses.
+    await api.database.sql`insert into public.conversations (user_id, title) values (${user}, 'Sunday chat')`;
+    await call(`${api.base}/memory-search`, { token, body: { query: "green tea" } });
+    await api.database.sql`select public.fold_memory_access()`;
+    await call(`${api.base}/memory-search`, { token, body: { query: "green tea" } });
+    const exported = (await call(`${api.base}/memory-store/export`, { method: "GET", token })).body;
+    const parts = ["memories", "sightings", "conversations", "access", "access_log"];
+    for (const part of parts) expect(exported[part].length, part).toBeGreaterThan(0);
+    // A place in the document: a top-level key, or a field of a part's first row.
+    const places = [
+      ...["format", "version", "exported_at", "user_id", "statistics", "extra", ...parts].map((key) => [key]),
+      ...parts.flatMap((part) => [...Object.keys(exported[part][0]), "extra"].map((field) => [part, 0, field])),
+    ] as (string | number)[][];
+    await fc.assert(fc.asyncProperty(fc.constantFrom(...places), hostile, fc.boolean(), async (place, value, asService) => {
+      const document = structuredClone(exported);
+      let at = document;
+      for (const key of place.slice(0, -1)) at = at[key];
+      at[place[place.length - 1]] = value;
+      const before = await rows();
+      const response = await call(`${api.base}/memory-store/import${asService ? `?user_id=${user}` : ""}`, {
+        token: asService ? await api.serviceToken() : token, body: document,
+      });
+      const what = `import ${place.join(".")}=${JSON.stringify(value)?.slice(0, 200)}`;
+      expectDeliberate(response, what);
+      if (response.status >= 400) expect(await rows(), what).toBe(before);
+    }), { numRuns: 400, seed: Number(process.env.FC_SEED ?? Date.now() % 2 ** 31) });
   }, 300_000);
 
   it("answers any method on any path with JSON, and serves no property of a plain object", async () => {
