@@ -139,8 +139,9 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
   try {
     await pipeline([source, ...steps, sink]);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code ?? "";
-    if (code.startsWith("Z_") || code === "ERR_STREAM_PREMATURE_CLOSE") throw damaged(plan.id, entry.file, (error as Error).message);
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file) are the file's; a lost connection or a store
+    // that stopped answering is not damage, and is reported as itself.
+    if (((error as NodeJS.ErrnoException).code ?? "").startsWith("Z_")) throw damaged(plan.id, entry.file, (error as Error).message);
     throw error;
   }
   if (tap && (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes)) {
