@@ -7,6 +7,10 @@ import type { ForgetRequest, HistoryQuery, SearchRequest, StoreRequest, UnmergeR
 import type { History, HistoryEntry, ListedMemory, ListResponse, Outcome, SearchResponse, SearchResult, StoreOutcome, UnmergeOutcome,
   UpdateOutcome } from "../shared/schemas/responses.ts";
 import type { ExportDocument, ImportOutcome } from "../shared/schemas/export.ts";
+import type { MEMORY_TYPES } from "../shared/schemas/fields.ts";
+
+/** A kind of memory, as public.memory_types() lists them. */
+export type MemoryType = (typeof MEMORY_TYPES)[number];
 
 export interface MemoryClientOptions {
   /** The project URL (https://<ref>.supabase.co) or npm start's (http://127.0.0.1:54321). */

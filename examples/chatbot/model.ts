@@ -2,9 +2,11 @@
 // about the user that a turn states. Two implementations: any OpenAI-compatible chat-completions API (LLM_API_KEY),
 // and a deterministic stand-in used when no key is set, so the example runs (and is tested) offline.
 
+import type { MemoryType } from "../../client/index.ts";
+
 export interface Fact {
   fact: string;
-  memory_type: "person" | "preference" | "event" | "topic" | "fact" | "emotion";
+  memory_type: MemoryType;
 }
 
 export interface ChatModel {
