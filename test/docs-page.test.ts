@@ -12,6 +12,7 @@ import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { OPERATIONS } from "../shared/openapi/document.ts";
 import { startApi, type ApiFixture } from "./support/http.ts";
 import { ROOT } from "../scripts/db/local-stack.ts";
+import { provisionBrowser } from "../scripts/browser/index.ts";
 
 const DOCS_USER = "00000000-0000-4000-8000-0000000000d0";
 let api: ApiFixture;
@@ -19,12 +20,12 @@ let browser: Browser;
 let page: Page;
 
 beforeAll(async () => {
-  const { stdout } = await promisify(execFile)("bash", ["scripts/browser/provision.sh"], { timeout: 600_000 });
-  browser = await chromium.launch({ executablePath: stdout.trim(), args: ["--no-sandbox"] });
+  // Installed by the global setup; this finds it.
+  browser = await chromium.launch({ executablePath: await provisionBrowser(), args: ["--no-sandbox"] });
   api = await startApi({ embedder: new OfflineEmbedder(), docsUser: DOCS_USER });
   await api.database.sql`insert into auth.users (id) values (${DOCS_USER})`;
   page = await browser.newPage();
-}, 600_000);
+}, 60_000);
 afterAll(async () => {
   await browser?.close();
   await api?.close();
