@@ -10,6 +10,12 @@ export type Handler = (req: Request) => Promise<Response>;
 /** How long a client may take: to send its headers, its whole request, and between requests on one connection. */
 export const TIMEOUTS = { headersMs: 10_000, requestMs: 30_000, keepAliveMs: 5_000 };
 
+/** What else a Supabase project answers at its URL, which a client pointed at npm start may ask for. */
+const OTHER_SERVICES: [prefix: string, name: string][] = [
+  ["/rest/v1", "PostgREST (supabase.from and supabase.rpc)"], ["/auth/v1", "Supabase Auth"],
+  ["/storage/v1", "Supabase Storage"], ["/realtime/v1", "Supabase Realtime"], ["/graphql/v1", "pg_graphql"],
+];
+
 /** Methods the Fetch API cannot carry (new Request refuses them): answered here, as no function serves them. */
 const FORBIDDEN_METHODS = new Set(["CONNECT", "TRACE", "TRACK"]);
 
@@ -53,8 +59,12 @@ function answer(functions: Map<string, Handler>, pages: Map<string, Handler>, re
   if (page) return answerPage(page, req, origin);
   const handler = handlerFor(functions, req.url ?? "");
   if (!handler) {
-    return json({ error: { code: "not_found", message: `no function at ${req.url}; try /functions/v1/${[...functions.keys()].join(" or ")}`,
-      details: [{ field: "path", rule: "route" }] } }, 404);
+    const other = OTHER_SERVICES.find(([prefix]) => (req.url ?? "").startsWith(prefix));
+    const served = `this server serves the edge functions only: /functions/v1/${[...functions.keys()].join(" or ")}`;
+    return json({ error: { code: "not_found",
+      message: other ? `${req.url} is ${other[1]}, which npm start does not run (supabase start does); ${served}`
+        : `no function at ${req.url}; ${served}`,
+      details: [{ field: "path", rule: other ? "service_not_served" : "route" }] } }, 404);
   }
   if (FORBIDDEN_METHODS.has(req.method ?? "")) {
     return errorResponse(new ApiError(405, "method_not_allowed", `${req.method} is not supported`, [{ field: "method", rule: "allowed" }]));

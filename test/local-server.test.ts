@@ -81,6 +81,16 @@ describe("the local server", () => {
     expect((await page.closed(3_000)).text).toMatch(/^HTTP\/1\.1 200[\s\S]*\r\na page\r\n/);
   });
 
+  it("says that PostgREST, Auth and Storage are not served, when a Supabase client asks for them", async () => {
+    const base = `http://127.0.0.1:${port}`;
+    const rpc = await fetch(`${base}/rest/v1/rpc/store_memory`, { method: "POST", body: "{}" });
+    const body = await rpc.json();
+    expect([rpc.status, body.error.details[0].rule]).toEqual([404, "service_not_served"]);
+    expect(body.error.message).toMatch(/PostgREST .*supabase\.rpc.*supabase start.*\/functions\/v1\/echo/);
+    expect((await (await fetch(`${base}/auth/v1/token`)).json()).error.message).toMatch(/Supabase Auth/);
+    expect((await (await fetch(`${base}/elsewhere`)).json()).error.details[0].rule).toBe("route");
+  });
+
   it("closes an idle keep-alive connection", async () => {
     const client = raw();
     client.socket.write("GET /functions/v1/nothing HTTP/1.1\r\nHost: x\r\n\r\n");
