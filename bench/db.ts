@@ -73,8 +73,8 @@ async function prepared(db: string, dir: string, users = USERS): Promise<{ write
     const [{ version }] = await setup`select version()`;
     // The big user is the one with more than PER_USER memories; the writer and the reader are ordinary ones.
     const [big] = BIG_USER ? await setup`select user_id as id from public.memory_user_stats where active_count > ${PER_USER}` : [];
-    const [{ id: writer }] = await setup`select id from auth.users where id <> ${big?.id ?? null}::uuid or ${!big} order by id limit 1`;
-    const [{ id: reader }] = await setup`select id from auth.users where id <> ${big?.id ?? null}::uuid or ${!big} order by id offset 1 limit 1`;
+    const [{ id: writer }, { id: reader }] = await setup`select id from auth.users
+      where not id = any(${big ? [big.id] : []}::uuid[]) order by id limit 2`;
     // Writes add to the user's memories; lift the quota so the bench measures stores, not refusals. What earlier
     // runs wrote goes first, so every run (and both schemas of a comparison) starts from the same 10,000.
     await setup`update public.memory_user_stats set quota_limit = 1000000 where user_id = ${writer}`;
