@@ -86,6 +86,7 @@ COMMENT ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) I
 CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 4
     SET search_path TO ''
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 #variable_conflict use_column
 declare

@@ -21,6 +21,7 @@ COMMENT ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) IS 'The user
 CREATE FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(id uuid, similarity double precision, rank integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 #variable_conflict use_column
 declare
@@ -62,6 +63,7 @@ COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extens
 CREATE FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
+    SET max_parallel_workers_per_gather TO '0'
     AS $$
 #variable_conflict use_column
 declare
