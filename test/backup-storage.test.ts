@@ -48,4 +48,37 @@ describe("backups in Supabase Storage", () => {
     const intruder = new SupabaseStorageStore({ url: storage.url, serviceKey: "anon-key", bucket: storage.bucket });
     await expect(intruder.ids()).rejects.toThrow(/HTTP 403/);
   });
+
+  it("restores one user from their blocks alone, read by HTTP Range", async () => {
+    const [{ id: other }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+    for (let i = 0; i < 5; i++) await database.sql`select * from public.store_memory(${`another user's fact ${i}`}, user_id => ${other})`;
+    const manifest = await createBackup(database.sql, store, "manual");
+    await database.sql`delete from public.user_memories where user_id = ${other}`;
+    const before = storage.requests.length;
+    const result = await restoreBackup(database.sql, store, manifest.id, { userIds: [other], safetyBackup: false });
+    expect(result.restored.user_memories).toBe(5);
+    const reads = storage.requests.slice(before);
+    const block = manifest.tables.user_memories.blocks!.find((b) => b.first <= other && other <= b.last)!;
+    expect(reads).toContain(`range ${block.offset}-${block.offset + block.bytes - 1}`);
+    // No whole per-user file was downloaded: every GET of one is a range.
+    const perUserFiles = TABLES.filter((t) => t.perUser).map((t) => `/${t.name}.ndjson.gz`);
+    const gets = reads.filter((r) => r.startsWith("GET ") && perUserFiles.some((f) => r.endsWith(f)));
+    expect(gets.length).toBe(reads.filter((r) => r.startsWith("range ")).length);
+  });
+
+  it("restores one user through a server that ignores Range headers, from the whole object", async () => {
+    const plain = await startFakeStorage("memory-backups", "service-role-key", { ranges: false });
+    try {
+      const plainStore = new SupabaseStorageStore({ url: plain.url, serviceKey: plain.serviceKey, bucket: plain.bucket });
+      const [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+      for (let i = 0; i < 3; i++) await database.sql`select * from public.store_memory(${`a third user's fact ${i}`}, user_id => ${user})`;
+      const manifest = await createBackup(database.sql, plainStore, "manual");
+      await database.sql`delete from public.user_memories where user_id = ${user}`;
+      const result = await restoreBackup(database.sql, plainStore, manifest.id, { userIds: [user], safetyBackup: false });
+      expect(result.restored.user_memories).toBe(3);
+      expect(plain.requests.some((r) => r.startsWith("range "))).toBe(false);
+    } finally {
+      await plain.close();
+    }
+  });
 });

@@ -1,10 +1,13 @@
-// The backup format (version 2): one gzipped NDJSON file per table (the non-generated columns of each row), a
+// The backup format (version 3): one gzipped NDJSON file per table (the non-generated columns of each row), a
 // manifest with the schema version, row counts per table and per user, and the SHA-256 of every file, and beside
 // it manifest.json.sha256, the SHA-256 of the manifest's own bytes (in sha256sum's format), written last: every
-// byte of a backup is covered. Version 1 had no manifest digest; its backups are still read.
+// byte of a backup is covered. A per-user table's rows are sorted by user and compressed in blocks whose byte
+// ranges, digests and users the manifest lists (user-blocks.ts), so one user's restore reads only their blocks.
+// Version 2 had one gzip member per file; version 1 no manifest digest either. Both are still read.
+import type { Block } from "./user-blocks.ts";
 
-export const FORMAT = "supabase-chat-memory-backup/2";
-export const READABLE_FORMATS = [FORMAT, "supabase-chat-memory-backup/1"] as const;
+export const FORMAT = "supabase-chat-memory-backup/3";
+export const READABLE_FORMATS = [FORMAT, "supabase-chat-memory-backup/2", "supabase-chat-memory-backup/1"] as const;
 export const MANIFEST = "manifest.json";
 export const MANIFEST_DIGEST = "manifest.json.sha256";
 /** The kinds one may ask for. */
@@ -34,6 +37,8 @@ export interface TableEntry {
   rows: number;
   bytes: number;
   sha256: string;
+  /** Per-user tables, from format 3: the file's blocks, in file and user order. */
+  blocks?: Block[];
 }
 
 export interface Manifest {

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { z } from "zod";
-import { ALL_KINDS, FORMAT, type Manifest, MANIFEST, MANIFEST_DIGEST, READABLE_FORMATS, tableFile, TABLES } from "./format.ts";
+import { ALL_KINDS, FORMAT, type Manifest, MANIFEST, MANIFEST_DIGEST, READABLE_FORMATS, tableFile, type TableEntry, TABLES } from "./format.ts";
 import type { BackupStore } from "./store.ts";
 
 export class ManifestError extends Error {
@@ -40,12 +40,17 @@ async function readBytes(store: BackupStore, id: string, file: string): Promise<
 const TABLE_NAMES = TABLES.map((t) => t.name) as [string, ...string[]];
 const PER_USER = TABLES.filter((t) => t.perUser).map((t) => t.name) as [string, ...string[]];
 const count = z.number().int().nonnegative();
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+// Lower case, as PostgreSQL writes uuids: blocks are found by comparing users as text.
+const userId = z.guid().regex(/^[0-9a-f-]+$/);
+const BlockSchema = z.strictObject({ first: userId, last: userId, offset: count, bytes: z.number().int().positive(), sha256: sha256Hex });
 const TableEntrySchema = z.strictObject({
   file: z.string(),
   columns: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).min(1),
   rows: count,
   bytes: count,
-  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sha256: sha256Hex,
+  blocks: z.array(BlockSchema).optional(),
 });
 const ManifestSchema = z.strictObject({
   format: z.enum(READABLE_FORMATS),
@@ -55,14 +60,45 @@ const ManifestSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   schemaVersion: z.string().regex(/^[0-9]{14}$/).nullable(),
   tables: z.partialRecord(z.enum(TABLE_NAMES), TableEntrySchema),
-  users: z.record(z.guid().regex(/^[0-9a-f-]+$/), z.partialRecord(z.enum(PER_USER), z.number().int().positive())),
+  users: z.record(userId, z.partialRecord(z.enum(PER_USER), z.number().int().positive())),
 });
+
+/**
+ * What is wrong with a table's blocks, or null: from format 3 a per-user table has them (and no other table does);
+ * they tile the file from its first byte to its last, in user order, and each user with rows in the table falls
+ * within a block.
+ */
+function blockInconsistency(manifest: Manifest, table: string, entry: TableEntry): string | null {
+  const perUser = (PER_USER as readonly string[]).includes(table);
+  if (!entry.blocks) return manifest.format === FORMAT && perUser ? `${table} has no blocks` : null;
+  if (!perUser || manifest.format !== FORMAT) return `${table} has blocks, which only per-user tables have, from ${FORMAT}`;
+  if (!entry.blocks.length) return entry.rows === 0 ? null : `${table} has ${entry.rows} rows and no blocks`;
+  let offset = 0;
+  let previous = "";
+  for (const [i, block] of entry.blocks.entries()) {
+    if (block.offset !== offset) return `${table}'s block ${i} starts at byte ${block.offset}, not ${offset}`;
+    if (block.first > block.last || block.first < previous) return `${table}'s block ${i} is out of user order`;
+    offset += block.bytes;
+    previous = block.last;
+  }
+  if (offset !== entry.bytes) return `${table}'s blocks cover ${offset} bytes of ${entry.bytes}`;
+  // One sweep over the users in order and the blocks in order.
+  const users = Object.keys(manifest.users).filter((u) => manifest.users[u][table] !== undefined).sort();
+  let b = 0;
+  for (const user of users) {
+    while (b < entry.blocks.length && entry.blocks[b].last < user) b++;
+    if (b === entry.blocks.length || entry.blocks[b].first > user) return `${table}: no block holds user ${user}`;
+  }
+  return null;
+}
 
 /** What is inconsistent inside a well-formed manifest, or null. */
 function inconsistency(manifest: Manifest, id: string): string | null {
   if (manifest.id !== id) return `it describes backup ${manifest.id}, not ${id}`;
   for (const [table, entry] of Object.entries(manifest.tables)) {
     if (entry.file !== tableFile(table)) return `${table}'s file is ${entry.file}, not ${tableFile(table)}`;
+    const wrong = blockInconsistency(manifest, table, entry);
+    if (wrong) return wrong;
   }
   for (const table of PER_USER) {
     const entry = manifest.tables[table];

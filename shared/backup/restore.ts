@@ -1,9 +1,10 @@
 // restoreBackup: all tables, chosen tables, or chosen users, in one transaction, after a safety backup; every file
-// read is checked against the manifest as it streams (a whole restore also verifies the whole backup alongside), and
+// (or, for chosen users, every block) read is checked against the manifest as it streams (a whole restore also verifies the whole backup alongside), and
 // the counts restored are checked, before commit. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key checks are
 // deferred to the snapshot's own consistency (session_replication_role = replica, transaction-local).
 // Each file streams by COPY into a transaction-local table of lines, and one INSERT ... SELECT turns the lines into
 // rows: no row is parsed or held here.
+import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type postgres from "postgres";
@@ -12,6 +13,7 @@ import { TABLES, type Manifest, type TableName } from "./format.ts";
 import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
 import { checksumTap, COPY_AS_LINES, lineCounter, linesContaining } from "./ndjson-copy.ts";
+import { type Block, BlockDamaged, blocksOf, readBlock } from "./user-blocks.ts";
 import { type Verification, verifyBackup } from "./verify.ts";
 import { isUuid } from "../schemas/fields.ts";
 
@@ -124,24 +126,28 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
     with (toast_tuple_target = 8160) on commit drop`;
   await tx`truncate pg_temp.memory_restore_lines`;
   const counter = lineCounter((lines) => options.onProgress?.(table, lines));
-  // The file is opened before the COPY starts: a file that cannot be read fails here, not mid-COPY (where the
-  // connection could only be destroyed).
-  const source = await store.reader(plan.id, entry.file);
+  // Chosen users' rows come from their blocks alone where the backup has blocks (format 3), each checked against its
+  // digest before it is decompressed; otherwise the whole file is read. The file (or the first block) is opened
+  // before the COPY starts: what cannot be read fails here, not mid-COPY (where the connection could only be destroyed).
+  const blocks = plan.users && entry.blocks ? blocksOf(entry.blocks, plan.users) : null;
+  const source = blocks ? await blockReader(store, plan.id, entry.file, blocks) : await store.reader(plan.id, entry.file);
   const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
-  // The file is checked as it is read (its digest and size against the manifest's), so a restore of some users or
-  // tables needs no second reading of the whole backup. For chosen users, lines are picked by their "user_id" key
+  // A whole file is checked as it is read (its digest and size against the manifest's), so a restore of some users
+  // or tables needs no second reading of the whole backup. For chosen users, lines are picked by their "user_id" key
   // before any is parsed (a JSON string value holds its quotes escaped, so only the key matches), and the parsed
   // rows are checked again.
   // (A whole restore leaves that to the whole-backup verification running alongside: hashing here too cost it time.)
-  const tap = plan.everything ? null : checksumTap();
-  const steps: NodeJS.ReadWriteStream[] = [...(tap ? [tap] : []), createGunzip(),
+  const tap = plan.everything || blocks ? null : checksumTap();
+  const steps: NodeJS.ReadWriteStream[] = [...(tap ? [tap] : []), ...(blocks ? [] : [createGunzip()]),
     ...(plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`))] : []), counter];
   try {
     await pipeline([source, ...steps, sink]);
   } catch (error) {
-    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file) are the file's; a lost connection or a store
-    // that stopped answering is not damage, and is reported as itself.
-    if (((error as NodeJS.ErrnoException).code ?? "").startsWith("Z_")) throw damaged(plan.id, entry.file, (error as Error).message);
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file) and a block unlike the manifest's are the
+    // file's; a lost connection or a store that stopped answering is not damage, and is reported as itself.
+    if (error instanceof BlockDamaged || ((error as NodeJS.ErrnoException).code ?? "").startsWith("Z_")) {
+      throw damaged(plan.id, entry.file, (error as Error).message);
+    }
     throw error;
   }
   if (tap && (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes)) {
@@ -154,6 +160,15 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
   for (const definition of rebuilt) await tx.unsafe(definition);
   options.onProgress?.(table, inserted.count);
   return inserted.count;
+}
+
+/** The decompressed lines of the given blocks of a file, one block read and checked at a time. */
+async function blockReader(store: BackupStore, id: string, file: string, blocks: Block[]): Promise<Readable> {
+  const read = (block: Block) => store.readRange(id, file, block.offset, block.bytes);
+  const first = blocks.length ? await read(blocks[0]) : null;
+  return Readable.from((async function* () {
+    for (const [i, block] of blocks.entries()) yield await readBlock(i === 0 ? first! : await read(block), block);
+  })(), { objectMode: false });
 }
 
 const damaged = (id: string, file: string, detail: string) =>

@@ -59,6 +59,24 @@ export class SupabaseStorageStore implements BackupStore {
     return Readable.fromWeb(response.body as import("node:stream/web").ReadableStream);
   }
 
+  /**
+   * A byte range by HTTP Range (Supabase Storage answers 206 Partial Content); a server that ignores the header
+   * and sends the whole object (200) is read up to the range's end and sliced.
+   */
+  async readRange(id: string, file: string, offset: number, bytes: number): Promise<Buffer> {
+    const response = await this.check(await this.fetchImpl(`${this.base}/object/${this.config.bucket}/${this.path(id, file)}`,
+      { headers: this.headers({ Range: `bytes=${offset}-${offset + bytes - 1}` }) }), `download ${file} (bytes ${offset}+${bytes})`);
+    if (response.status === 206) return Buffer.from(await response.arrayBuffer());
+    const chunks: Buffer[] = [];
+    let read = 0;
+    for await (const chunk of Readable.fromWeb(response.body as import("node:stream/web").ReadableStream)) {
+      chunks.push(Buffer.from(chunk));
+      read += chunk.length;
+      if (read >= offset + bytes) break;
+    }
+    return Buffer.concat(chunks).subarray(offset, offset + bytes);
+  }
+
   private async list(prefix: string): Promise<{ name: string; id: string | null }[]> {
     const response = await this.check(await this.fetchImpl(`${this.base}/object/list/${this.config.bucket}`, {
       method: "POST",

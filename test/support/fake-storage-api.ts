@@ -8,7 +8,8 @@ import { dirname, join } from "node:path";
 
 export interface FakeStorage { url: string; serviceKey: string; bucket: string; requests: string[]; close(): Promise<void> }
 
-export async function startFakeStorage(bucket = "memory-backups", serviceKey = "service-role-key"): Promise<FakeStorage> {
+/** `ranges: false` answers as a server that ignores Range headers: the whole object, 200. */
+export async function startFakeStorage(bucket = "memory-backups", serviceKey = "service-role-key", { ranges = true } = {}): Promise<FakeStorage> {
   const root = await mkdtemp(join(tmpdir(), "storage-"));
   const requests: string[] = [];
   const server: Server = createServer(async (req, res) => {
@@ -46,7 +47,20 @@ export async function startFakeStorage(bucket = "memory-backups", serviceKey = "
       if (req.method === "GET") {
         const data = await readFile(file).catch(() => null);
         if (!data) return send(404, { error: "not_found", message: "Object not found" });
-        res.writeHead(200, { "Content-Type": "application/octet-stream" });
+        // One byte range, as Supabase Storage serves it (206 with Content-Range; 416 past the end).
+        const range = ranges ? /^bytes=(\d+)-(\d*)$/.exec(String(req.headers.range ?? "")) : null;
+        if (range) {
+          const start = Number(range[1]);
+          const end = Math.min(range[2] ? Number(range[2]) : data.length - 1, data.length - 1);
+          if (start >= data.length || end < start) {
+            res.writeHead(416, { "Content-Range": `bytes */${data.length}` });
+            return res.end();
+          }
+          requests.push(`range ${start}-${end}`);
+          res.writeHead(206, { "Content-Type": "application/octet-stream", "Content-Range": `bytes ${start}-${end}/${data.length}` });
+          return res.end(data.subarray(start, end + 1));
+        }
+        res.writeHead(200, { "Content-Type": "application/octet-stream", "Accept-Ranges": "bytes" });
         return res.end(data);
       }
     }

@@ -1,0 +1,90 @@
+// userBlocks, the compression of a per-user table's file: whatever the rows, the block size and the way the
+// stream is cut, the file is one gzip stream of exactly the input, its blocks tile it in user order, and the blocks
+// a user's restore reads (blocksOf, readBlock) hold every line of that user. blockDigestTap finds a changed block.
+import { createHash } from "node:crypto";
+import { Readable } from "node:stream";
+import { gunzipSync } from "node:zlib";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { type Block, BlockDamaged, blockDigestTap, blocksOf, readBlock, userBlocks } from "../shared/backup/user-blocks.ts";
+
+const USERS = ["00000000-0000-4000-8000-000000000001", "0a000000-0000-4000-8000-000000000000",
+  "7fffffff-ffff-4fff-bfff-ffffffffffff", "f0000000-0000-4000-8000-00000000000f"];
+
+async function written(lines: string[], blockBytes: number, cuts: number[]): Promise<{ file: Buffer; blocks: Block[] }> {
+  const bytes = Buffer.from(lines.join(""));
+  const chunks: Buffer[] = [];
+  for (let at = 0, i = 0; at < bytes.length; i++) {
+    const size = cuts[i % cuts.length];
+    chunks.push(bytes.subarray(at, at + size));
+    at += size;
+  }
+  const compress = userBlocks(1, blockBytes);
+  const out: Buffer[] = [];
+  for await (const chunk of Readable.from(chunks).pipe(compress)) out.push(chunk as Buffer);
+  return { file: Buffer.concat(out), blocks: compress.blocks() };
+}
+
+const row = fc.record({
+  user: fc.constantFrom(...USERS),
+  // A value may hold the key's text: escaped, it never matches the key.
+  fact: fc.string({ unit: fc.constantFrom("x", "é", "\"", "\\", "user_id", ":", "💬"), maxLength: 30 }),
+});
+const sortedLines = fc.array(row, { maxLength: 60 }).map((rows) => rows
+  .sort((a, b) => (a.user < b.user ? -1 : a.user > b.user ? 1 : 0))
+  .map((r, i) => `{"user_id":"${r.user}","id":${i},"fact":${JSON.stringify(r.fact)},"metadata":{"user_id":"${USERS[0]}"}}\n`));
+
+describe("userBlocks", () => {
+  it("writes one gzip stream of exactly its input, in blocks that tile it and hold each user's lines", async () => {
+    await fc.assert(fc.asyncProperty(sortedLines, fc.integer({ min: 1, max: 600 }),
+      fc.array(fc.integer({ min: 1, max: 200 }), { minLength: 1, maxLength: 8 }), async (lines, blockBytes, cuts) => {
+        const { file, blocks } = await written(lines, blockBytes, cuts);
+        expect(gunzipSync(file).toString()).toBe(lines.join(""));
+        expect(blocks.reduce((at, b) => (expect(b.offset).toBe(at), at + b.bytes), 0)).toBe(lines.length ? file.length : 0);
+        for (const [i, b] of blocks.entries()) {
+          expect(b.first <= b.last && (i === 0 || blocks[i - 1].last <= b.first)).toBe(true);
+          expect(createHash("sha256").update(file.subarray(b.offset, b.offset + b.bytes)).digest("hex")).toBe(b.sha256);
+        }
+        for (const user of USERS) {
+          const mine = lines.filter((l) => l.startsWith(`{"user_id":"${user}"`)).join("");
+          const read = await Promise.all(blocksOf(blocks, [user]).map((b) => readBlock(file.subarray(b.offset, b.offset + b.bytes), b)));
+          const found = Buffer.concat(read).toString().split(/(?<=\n)/).filter((l) => l.startsWith(`{"user_id":"${user}"`)).join("");
+          expect(found).toBe(mine);
+        }
+      }), { numRuns: 200 });
+  });
+
+  it("cuts a large file into blocks of about the size asked", async () => {
+    const lines = Array.from({ length: 4000 }, (_, i) => `{"user_id":"${USERS[Math.floor(i / 1000)]}","n":${i},"pad":"${"z".repeat(200)}"}\n`);
+    const { blocks } = await written(lines, 64 * 1024, [70_000]);
+    // 4,000 lines of about 260 bytes in blocks of 64 KiB and a line.
+    expect(blocks.length).toBeGreaterThanOrEqual(15);
+    expect(blocks.length).toBeLessThanOrEqual(17);
+    // A user's rows sit in about a quarter of the blocks, not in all of them.
+    expect(blocksOf(blocks, [USERS[1]]).length).toBeLessThanOrEqual(6);
+  });
+
+  it("refuses lines out of user order, and a line without a user", async () => {
+    await expect(written([`{"user_id":"${USERS[1]}"}\n`, `{"user_id":"${USERS[0]}"}\n`], 1000, [1000])).rejects.toThrow(/out of user order/);
+    await expect(written([`{"id":1}\n`], 1000, [1000])).rejects.toThrow(/without a user_id/);
+  });
+
+  it("writes an empty gzip stream, without blocks, for no rows", async () => {
+    const { file, blocks } = await written([], 1000, [1]);
+    expect(gunzipSync(file).length).toBe(0);
+    expect(blocks).toEqual([]);
+  });
+
+  it("a block unlike the manifest's is refused before it is decompressed, and found by the digest tap", async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `{"user_id":"${USERS[i % 4 < 2 ? 0 : 3]}","n":${i}}\n`).sort();
+    const { file, blocks } = await written(lines, 2000, [500]);
+    expect(blocks.length).toBeGreaterThan(2);
+    const target = blocks[1];
+    const damaged = Buffer.from(file);
+    damaged[target.offset + 5] ^= 0x10;
+    await expect(readBlock(damaged.subarray(target.offset, target.offset + target.bytes), target)).rejects.toThrow(BlockDamaged);
+    const tap = blockDigestTap(blocks);
+    for await (const _ of Readable.from([damaged.subarray(0, 777), damaged.subarray(777)]).pipe(tap)) { /* drain */ }
+    expect(tap.mismatches()).toEqual([`block 1 (bytes ${target.offset}+${target.bytes})`]);
+  });
+});
