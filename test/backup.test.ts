@@ -293,10 +293,51 @@ describe("backups", () => {
   });
 
   it("takes its safety backup among the others, as a safety backup", async () => {
-    const result = await restoreBackup(database.sql, store, full.id, { userIds: [users[2]] });
+    const result = await restoreBackup(database.sql, store, full.id);
     const safety = (await verifyBackup(store, result.safetyBackupId!)).manifest!;
-    expect([safety.kind, safety.label, result.safetyBackupId]).toEqual(["safety", `before restoring ${full.id}`, expect.stringMatching(/^safety-/)]);
+    expect([safety.kind, safety.label, result.safetyBackupId, safety.scope]).toEqual(["safety", `before restoring ${full.id}`,
+      expect.stringMatching(/^safety-/), undefined]);
     expect(await store.ids()).toContain(result.safetyBackupId);
+  });
+
+  it("a user's restore backs up that user alone first, and restoring that safety backup undoes it, nothing else", async () => {
+    const [target, other] = [users[2], users[1]];
+    await database.sql`select * from public.store_memory('said after the backup', user_id => ${target})`;
+    await database.sql`select * from public.store_memory('another user, after the backup', user_id => ${other})`;
+    const targetBefore = await checksums(forUser(target));
+    const result = await restoreBackup(database.sql, store, full.id, { userIds: [target.toUpperCase()] });
+    const verification = await verifyBackup(store, result.safetyBackupId!);
+    expect(verification.problems).toEqual([]);
+    const safety = verification.manifest!;
+    expect([safety.label, safety.scope, Object.keys(safety.users)]).toEqual([`before restoring ${full.id} (users ${target})`,
+      { users: [target], tables: TABLES.filter((t) => t.perUser).map((t) => t.name) }, [target]]);
+    expect(Object.keys(safety.tables).sort()).toEqual(TABLES.filter((t) => t.perUser).map((t) => t.name).sort());
+    expect(safety.tables.user_memories.rows).toBe(safety.users[target].user_memories);
+    // The safety backup restored as a whole puts back that user's rows as they were before, and touches nothing else.
+    const othersBefore = await checksums(`user_id <> '${target}'`);
+    const undone = await restoreBackup(database.sql, store, safety.id, { safetyBackup: false });
+    expect(undone.restored.memory_settings).toBeUndefined();
+    expect(await checksums(forUser(target))).toEqual(targetBefore);
+    expect(await checksums(`user_id <> '${target}'`)).toEqual(othersBefore);
+    // It holds that user only: another user's restore from it is refused before anything.
+    const refused = await restoreBackup(database.sql, store, safety.id, { userIds: [other] }).catch((e) => e);
+    expect([refused.reason, refused.message]).toEqual(["out_of_scope", expect.stringContaining(`holds only users ${target}`)]);
+  });
+
+  it("a table's restore backs up that table alone first", async () => {
+    const result = await restoreBackup(database.sql, store, full.id, { tables: ["conversations"] });
+    const safety = (await verifyBackup(store, result.safetyBackupId!)).manifest!;
+    expect([safety.scope, Object.keys(safety.tables)]).toEqual([{ tables: ["conversations"] }, ["conversations"]]);
+    const refused = await restoreBackup(database.sql, store, safety.id, { tables: ["user_memories"] }).catch((e) => e);
+    expect(refused.reason).toBe("out_of_scope");
+  });
+
+  it("a partial backup holding rows outside its scope is refused as corrupt", async () => {
+    const result = await restoreBackup(database.sql, store, full.id, { userIds: [users[0]] });
+    const safety = (await verifyBackup(store, result.safetyBackupId!)).manifest!;
+    const widened = await copyOf(safety, { scope: { users: [users[1]] } });
+    expect((await verifyBackup(store, widened)).problems).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
+      detail: `it holds rows of user ${users[0]}, outside its scope` })]);
   });
 
   it("refuses a user id that is not a uuid before taking a safety backup or changing anything", async () => {

@@ -8,12 +8,15 @@ import { backupId, FORMAT, type BackupKind, type Manifest, tableFile, TABLES } f
 import { writeManifest } from "./manifest.ts";
 import { checksumTap, copyOut, copyOutJson, lineCounter } from "./ndjson-copy.ts";
 import { userBlocks } from "./user-blocks.ts";
+import { isUuid } from "../schemas/fields.ts";
 import type { BackupStore } from "./store.ts";
 
 export interface Progress { table: string; rows: number; bytes: number }
 
 export interface CreateOptions {
   label?: string;
+  /** Only these users' rows (of the per-user tables), only these tables: a partial backup, which says so. */
+  scope?: Manifest["scope"];
   now?: Date;
   onProgress?: (progress: Progress) => void;
 }
@@ -21,13 +24,17 @@ export interface CreateOptions {
 export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: BackupKind, options: CreateOptions = {}): Promise<Manifest> {
   const at = options.now ?? new Date();
   const id = backupId(kind, at);
+  const scope = options.scope?.users || options.scope?.tables ? normalScope(options.scope) : null;
+  const tables = TABLES.filter((t) => (!scope?.tables || scope.tables.includes(t.name)) && (!scope?.users || t.perUser));
+  // Ids checked as uuids first: COPY takes no parameters, so they are written into the statement.
+  const rowsOf = scope?.users ? `user_id = any('{${scope.users.join(",")}}'::uuid[])` : null;
   return (await sql.begin("isolation level repeatable read read only", async (tx) => {
     const [{ version }] = await tx`select max(version) as version from supabase_migrations.schema_migrations`;
     const manifest: Manifest = {
       format: FORMAT, id, kind, ...(options.label ? { label: options.label } : {}),
-      createdAt: at.toISOString(), schemaVersion: version ?? null, tables: {}, users: {},
+      createdAt: at.toISOString(), schemaVersion: version ?? null, tables: {}, ...(scope ? { scope } : {}), users: {},
     };
-    for (const table of TABLES) {
+    for (const table of tables) {
       // user_id first in a per-user table's lines: the first "user_id" key of a line is the row's own, whatever
       // a later jsonb column holds.
       const columns = (await tx`select column_name from information_schema.columns
@@ -39,7 +46,7 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
       // Level 4: smaller than level 3 on this data and no slower (bench:backup; level 6 is 5x slower).
       const compress = table.perUser ? userBlocks(4) : createGzip({ level: 4 });
       const order = table.perUser && !table.key.startsWith("user_id") ? `user_id, ${table.key}` : table.key;
-      const copy = await copyOut(tx, copyOutJson(table.name, columns, order));
+      const copy = await copyOut(tx, copyOutJson(table.name, columns, order, rowsOf));
       await pipeline(copy, counter, compress, tap, await store.writer(id, file));
       const rows = counter.lines();
       const bytes = tap.bytes();
@@ -47,8 +54,9 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
         ...("blocks" in compress ? { blocks: compress.blocks() } : {}) };
       options.onProgress?.({ table: table.name, rows, bytes });
     }
-    for (const table of TABLES.filter((t) => t.perUser)) {
-      for (const { user_id, n } of await tx.unsafe(`select user_id::text, count(*)::int as n from public.${table.name} group by 1`)) {
+    for (const table of tables.filter((t) => t.perUser)) {
+      for (const { user_id, n } of await tx.unsafe(`select user_id::text, count(*)::int as n from public.${table.name}
+          ${rowsOf ? `where ${rowsOf}` : ""} group by 1`)) {
         (manifest.users[user_id] ??= {})[table.name] = n;
       }
     }
@@ -56,4 +64,14 @@ export async function createBackup(sql: postgres.Sql, store: BackupStore, kind: 
     await writeManifest(store, manifest);
     return manifest;
   })) as Manifest;
+}
+
+/** The scope's users as PostgreSQL writes them (lower case, once each, sorted), refused unless each is a uuid. */
+function normalScope(scope: NonNullable<Manifest["scope"]>): NonNullable<Manifest["scope"]> {
+  const bad = scope.users?.find((u) => !isUuid(u));
+  if (bad !== undefined) throw new Error(`user id ${JSON.stringify(bad)} is not a uuid`);
+  return {
+    ...(scope.users ? { users: [...new Set(scope.users.map((u) => u.toLowerCase()))].sort() } : {}),
+    ...(scope.tables ? { tables: [...new Set(scope.tables)] } : {}),
+  };
 }

@@ -49,6 +49,11 @@ export interface Manifest {
   createdAt: string;
   schemaVersion: string | null;
   tables: Record<string, TableEntry>;
+  /**
+   * A backup of part of the data (a restore's safety backup holds what the restore replaces): only these users' rows,
+   * only these tables. Restoring it replaces that part and nothing else.
+   */
+  scope?: { users?: string[]; tables?: TableName[] };
   /** Per user: rows in each per-user table. */
   users: Record<string, Record<string, number>>;
 }

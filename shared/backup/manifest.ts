@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import { once } from "node:events";
 import { z } from "zod";
-import { ALL_KINDS, FORMAT, type Manifest, MANIFEST, MANIFEST_DIGEST, READABLE_FORMATS, tableFile, type TableEntry, TABLES } from "./format.ts";
+import { ALL_KINDS, FORMAT, type Manifest, MANIFEST, MANIFEST_DIGEST, READABLE_FORMATS, tableFile, type TableEntry, type TableName, TABLES } from "./format.ts";
 import type { BackupStore } from "./store.ts";
 
 export class ManifestError extends Error {
@@ -60,6 +60,7 @@ const ManifestSchema = z.strictObject({
   createdAt: z.iso.datetime(),
   schemaVersion: z.string().regex(/^[0-9]{14}$/).nullable(),
   tables: z.partialRecord(z.enum(TABLE_NAMES), TableEntrySchema),
+  scope: z.strictObject({ users: z.array(userId).min(1).optional(), tables: z.array(z.enum(TABLE_NAMES)).min(1).optional() }).optional(),
   users: z.record(userId, z.partialRecord(z.enum(PER_USER), z.number().int().positive())),
 });
 
@@ -92,6 +93,16 @@ function blockInconsistency(manifest: Manifest, table: string, entry: TableEntry
   return null;
 }
 
+/** A partial backup holds nothing outside its scope: no other user's rows, no other table, no shared table for users. */
+function scopeInconsistency(manifest: Manifest): string | null {
+  const { users, tables } = manifest.scope ?? {};
+  const stranger = users && Object.keys(manifest.users).find((u) => !users.includes(u));
+  if (stranger) return `it holds rows of user ${stranger}, outside its scope`;
+  const extra = Object.keys(manifest.tables).find((t) => (tables && !tables.includes(t as TableName)) ||
+    (users && !(PER_USER as readonly string[]).includes(t)));
+  return extra ? `it holds table ${extra}, outside its scope` : null;
+}
+
 /** What is inconsistent inside a well-formed manifest, or null. */
 function inconsistency(manifest: Manifest, id: string): string | null {
   if (manifest.id !== id) return `it describes backup ${manifest.id}, not ${id}`;
@@ -100,6 +111,8 @@ function inconsistency(manifest: Manifest, id: string): string | null {
     const wrong = blockInconsistency(manifest, table, entry);
     if (wrong) return wrong;
   }
+  const wrongScope = scopeInconsistency(manifest);
+  if (wrongScope) return wrongScope;
   for (const table of PER_USER) {
     const entry = manifest.tables[table];
     const perUser = Object.values(manifest.users).reduce((n, counts) => n + (counts[table] ?? 0), 0);

@@ -8,10 +8,11 @@ import type postgres from "postgres";
 
 export const COPY_AS_LINES = `with (format csv, quote e'\\x01', delimiter e'\\x02')`;
 
-/** COPY ... TO STDOUT of one JSON object per row: `columns` of `table`, in `order`. */
-export function copyOutJson(table: string, columns: string[], order: string): string {
+/** COPY ... TO STDOUT of one JSON object per row: `columns` of `table`, in `order`, the rows `where` holds for. */
+export function copyOutJson(table: string, columns: string[], order: string, where: string | null = null): string {
   const list = columns.map((c) => `"${c}"`).join(", ");
-  return `copy (select row_to_json(t)::text from (select ${list} from public.${table} order by ${order}) t) to stdout ${COPY_AS_LINES}`;
+  return `copy (select row_to_json(t)::text from (select ${list} from public.${table} ${where ? `where ${where}` : ""} order by ${order}) t) ` +
+    `to stdout ${COPY_AS_LINES}`;
 }
 
 /**

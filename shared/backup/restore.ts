@@ -18,7 +18,7 @@ import { type Verification, verifyBackup } from "./verify.ts";
 import { isUuid } from "../schemas/fields.ts";
 
 export class RestoreRefused extends Error {
-  constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "invalid_user_id" | "count_mismatch") {
+  constructor(message: string, readonly reason: "invalid_backup" | "newer_schema" | "unknown_table" | "invalid_user_id" | "count_mismatch" | "out_of_scope") {
     super(message);
     this.name = "RestoreRefused";
   }
@@ -97,12 +97,21 @@ function planRestore(id: string, manifest: Manifest, databaseVersion: string | n
     if (!isUuid(user)) throw new RestoreRefused(`user id ${JSON.stringify(user)} is not a uuid`, "invalid_user_id");
   }
   // Lower case, as PostgreSQL writes uuids (and the manifest counts them).
-  const users = options.userIds?.length ? [...new Set(options.userIds.map((u) => u.toLowerCase()))] : null;
+  const asked = options.userIds?.length ? [...new Set(options.userIds.map((u) => u.toLowerCase()))] : null;
+  // A partial backup (a safety backup of some users or tables) replaces its part and nothing else: its users and
+  // tables unless fewer are asked for, never more.
+  const { users: scopeUsers, tables: scopeTables } = manifest.scope ?? {};
+  const outsideUser = scopeUsers && asked?.find((u) => !scopeUsers.includes(u));
+  if (outsideUser) throw new RestoreRefused(`backup ${id} holds only users ${scopeUsers.join(", ")}, not ${outsideUser}`, "out_of_scope");
+  const outsideTable = scopeTables && options.tables?.find((t) => !scopeTables.includes(t));
+  if (outsideTable) throw new RestoreRefused(`backup ${id} holds only tables ${scopeTables.join(", ")}, not ${outsideTable}`, "out_of_scope");
+  const users = asked ?? scopeUsers ?? null;
+  const tables = options.tables ?? scopeTables;
   // A table the backup predates (it was added by a later migration): its per-user rows are emptied, as the
   // backup's users had none, and shared settings are left as they are.
-  const scope = TABLES.filter((t) => (!options.tables || options.tables.includes(t.name)) && (!users || t.perUser) &&
+  const scope = TABLES.filter((t) => (!tables || tables.includes(t.name)) && (!users || t.perUser) &&
     (t.perUser || manifest.tables[t.name] !== undefined));
-  return { id, manifest, users, scope, everything: !users && !options.tables };
+  return { id, manifest, users, scope, everything: !users && !tables };
 }
 
 /** Empties what the plan replaces: everything at once, a whole table, or the chosen users' rows of it. */
@@ -226,7 +235,10 @@ export async function restoreBackup(sql: postgres.Sql, store: BackupStore, id: s
     : Promise.resolve({ id, ok: true, manifest, problems: [] });
   const refusal = (v: Verification) =>
     new RestoreRefused(`backup ${id} does not verify: ${v.problems.map((p) => `${p.file} ${p.problem} (${p.detail})`).join("; ")}`, "invalid_backup");
-  const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "safety", { label: `before restoring ${id}` });
+  // The safety backup holds what the restore replaces: everything, the chosen tables, or the chosen users' rows.
+  const part = plan.everything ? undefined : { ...(plan.users ? { users: plan.users } : {}), tables: plan.scope.map((t) => t.name) };
+  const safety = options.safetyBackup === false ? null : await createBackup(sql, store, "safety",
+    { label: `before restoring ${id}${plan.users ? ` (users ${plan.users.join(", ")})` : plan.everything ? "" : ` (tables ${part!.tables.join(", ")})`}`, scope: part });
   const restored = await sql.begin(async (tx) => {
     let result: Record<string, number>;
     try {
