@@ -68,7 +68,8 @@ export async function backupCommand(argv: string[]): Promise<number> {
 
   if (sub === "list") {
     const all = await listBackups(store);
-    print(all.map((b) => ({ id: b.id, kind: b.manifest?.kind ?? null, label: b.manifest?.label ?? null, createdAt: b.manifest?.createdAt ?? null,
+    print(all.map((b) => ({ id: b.id, kind: b.manifest?.kind ?? null, label: b.manifest?.label ?? null, scope: b.manifest?.scope ?? null,
+      createdAt: b.manifest?.createdAt ?? null,
       rows: b.manifest?.tables.user_memories?.rows ?? null, users: b.manifest ? Object.keys(b.manifest.users).length : null,
       bytes: b.manifest ? Object.values(b.manifest.tables).reduce((sum, t) => sum + t.bytes, 0) : null, readable: b.manifest !== null })),
       formatList(all));

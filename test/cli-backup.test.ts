@@ -5,6 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../scripts/db/local-stack.ts";
+import { TABLES } from "../shared/backup/index.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 let database: TestDatabase;
@@ -50,7 +51,9 @@ describe("memory backup", () => {
     // The safety backup sits with the others (newest first), and says what it is.
     const safety = JSON.parse(restored.stdout).safetyBackupId;
     expect(JSON.parse((await memory(["list"])).stdout)).toEqual([
-      expect.objectContaining({ id: safety, kind: "safety", label: `before restoring ${id}`, rows: 1 }),
+      // Of that user alone: what the restore replaced.
+      expect.objectContaining({ id: safety, kind: "safety", label: `before restoring ${id} (users ${user})`, rows: 1,
+        scope: { users: [user], tables: TABLES.filter((t) => t.perUser).map((t) => t.name) } }),
       expect.objectContaining({ id, kind: "daily" }),
     ]);
     expect(safety).toMatch(/^safety-\d{8}T\d{9}Z$/);

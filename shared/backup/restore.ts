@@ -2,8 +2,9 @@
 // (or, for chosen users, every block) read is checked against the manifest as it streams (a whole restore also verifies the whole backup alongside), and
 // the counts restored are checked, before commit. Rows go back as they were in the snapshot, so triggers (counters, versions) and foreign-key checks are
 // deferred to the snapshot's own consistency (session_replication_role = replica, transaction-local).
-// Each file streams by COPY into a transaction-local table of lines, and one INSERT ... SELECT turns the lines into
-// rows: no row is parsed or held here.
+// Each file streams by COPY straight into its table, its lines turned into COPY text rows on the way (copy-text.ts);
+// a table with columns that cannot take their JSON text (arrays, composites) goes by COPY into a table of lines and
+// one INSERT ... SELECT. No row is held here.
 import { Readable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
@@ -14,6 +15,7 @@ import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
 import { checksumTap, COPY_AS_LINES, lineCounter, linesContaining } from "./ndjson-copy.ts";
 import { type Block, BlockDamaged, blocksOf, readBlock } from "./user-blocks.ts";
+import { copyTextRows, LineNotRow } from "./copy-text.ts";
 import { type Verification, verifyBackup } from "./verify.ts";
 import { isUuid } from "../schemas/fields.ts";
 
@@ -128,33 +130,41 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
   options: RestoreOptions): Promise<number> {
   const entry = plan.manifest.tables[table];
   const rebuilt = !plan.users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table) : [];
+  const direct = await copyableAsText(tx, table, entry.columns);
   const list = entry.columns.map((c) => `"${c}"`).join(", ");
-  // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the
-  // way in and again decompressed on the way out (the COPY took three times as long).
-  await tx`create temporary table if not exists memory_restore_lines (line text not null)
-    with (toast_tuple_target = 8160) on commit drop`;
-  await tx`truncate pg_temp.memory_restore_lines`;
+  if (!direct) {
+    // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the
+    // way in and again decompressed on the way out (the COPY took three times as long).
+    await tx`create temporary table if not exists memory_restore_lines (line text not null)
+      with (toast_tuple_target = 8160) on commit drop`;
+    await tx`truncate pg_temp.memory_restore_lines`;
+  }
   const counter = lineCounter((lines) => options.onProgress?.(table, lines));
   // Chosen users' rows come from their blocks alone where the backup has blocks (format 3), each checked against its
   // digest before it is decompressed; otherwise the whole file is read. The file (or the first block) is opened
   // before the COPY starts: what cannot be read fails here, not mid-COPY (where the connection could only be destroyed).
   const blocks = plan.users && entry.blocks ? blocksOf(entry.blocks, plan.users) : null;
   const source = blocks ? await blockReader(store, plan.id, entry.file, blocks) : await store.reader(plan.id, entry.file);
-  const sink = await tx.unsafe(`copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
+  // Rows go straight into the table as COPY text (copy-text.ts) where every column takes its JSON text as input;
+  // otherwise lines go into a table of lines and through jsonb_populate_record.
+  const rows = direct ? copyTextRows(entry.columns, plan.users, direct.json) : null;
+  const sink = await tx.unsafe(direct ? `copy public.${table} (${list}) from stdin`
+    : `copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
   // A whole file is checked as it is read (its digest and size against the manifest's), so a restore of some users
   // or tables needs no second reading of the whole backup. For chosen users, lines are picked by their "user_id" key
-  // before any is parsed (a JSON string value holds its quotes escaped, so only the key matches), and the parsed
-  // rows are checked again.
+  // before any is parsed (a JSON string value holds its quotes escaped, so only the key matches), and each row's
+  // own user_id is checked again.
   // (A whole restore leaves that to the whole-backup verification running alongside: hashing here too cost it time.)
   const tap = plan.everything || blocks ? null : checksumTap();
   const steps: NodeJS.ReadWriteStream[] = [...(tap ? [tap] : []), ...(blocks ? [] : [createGunzip()]),
-    ...(plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`))] : []), counter];
+    ...(plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`))] : []), counter, ...(rows ? [rows] : [])];
   try {
     await pipeline([source, ...steps, sink]);
   } catch (error) {
-    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file) and a block unlike the manifest's are the
-    // file's; a lost connection or a store that stopped answering is not damage, and is reported as itself.
-    if (error instanceof BlockDamaged || ((error as NodeJS.ErrnoException).code ?? "").startsWith("Z_")) {
+    // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file), a block unlike the manifest's and a line that
+    // is no JSON object are the file's; a lost connection or a store that stopped answering is not damage, and is
+    // reported as itself.
+    if (error instanceof BlockDamaged || error instanceof LineNotRow || ((error as NodeJS.ErrnoException).code ?? "").startsWith("Z_")) {
       throw damaged(plan.id, entry.file, (error as Error).message);
     }
     throw error;
@@ -162,13 +172,32 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
   if (tap && (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes)) {
     throw damaged(plan.id, entry.file, `its digest or size is not the manifest's (${tap.bytes()} bytes, ${entry.bytes} expected)`);
   }
-  const [rowsOfUsers, parameters] = plan.users ? ["where r.user_id = any($1::uuid[])", [plan.users]] : ["", []];
-  const inserted = await tx.unsafe(`insert into public.${table} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-      from pg_temp.memory_restore_lines l
-      cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
+  let inserted = rows?.rows() ?? 0;
+  if (!direct) {
+    const [rowsOfUsers, parameters] = plan.users ? ["where r.user_id = any($1::uuid[])", [plan.users]] : ["", []];
+    inserted = (await tx.unsafe(`insert into public.${table} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
+        from pg_temp.memory_restore_lines l
+        cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters)).count;
+  }
   for (const definition of rebuilt) await tx.unsafe(definition);
-  options.onProgress?.(table, inserted.count);
-  return inserted.count;
+  options.onProgress?.(table, inserted);
+  return inserted;
+}
+
+/**
+ * Whether each of the columns takes its value's JSON text (as copy-text.ts writes it) as input, and which are json or
+ * jsonb (domains over them included): scalars by their text form, json and jsonb by JSON. Arrays and composite
+ * types write JSON that their input does not read: null.
+ */
+async function copyableAsText(tx: postgres.TransactionSql, table: string, columns: string[]): Promise<{ json: Set<string> } | null> {
+  // A domain is judged by its base type (one level: domains over domains are not used here).
+  const [{ ok, json }] = await tx`select coalesce(bool_and(t.typcategory <> 'A' and t.typtype <> 'c'), false) as ok,
+        coalesce(array_agg(a.attname::text) filter (where t.oid in ('json'::regtype, 'jsonb'::regtype)), '{}') as json
+      from pg_catalog.pg_attribute a
+      join pg_catalog.pg_type d on d.oid = a.atttypid
+      join pg_catalog.pg_type t on t.oid = case when d.typtype = 'd' then d.typbasetype else d.oid end
+     where a.attrelid = ${`public.${table}`}::regclass and a.attname = any(${columns}) and not a.attisdropped`;
+  return ok ? { json: new Set(json as string[]) } : null;
 }
 
 /** The decompressed lines of the given blocks of a file, one block read and checked at a time. */
