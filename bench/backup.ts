@@ -2,12 +2,13 @@
 // JSON of the same rows, verify time, restore time, peak memory; against pg_dump -Fc / pg_restore of the same
 // tables in the same run.
 import { execFile } from "node:child_process";
-import { mkdtemp, rm, stat } from "node:fs/promises";
+import { mkdir, mkdtemp, rm, stat, symlink } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import postgres from "postgres";
-import { createBackup, LocalFolderStore, restoreBackup, TABLES, verifyBackup } from "../shared/backup/index.ts";
+import { createBackup, LocalFolderStore, type Manifest, restoreBackup, TABLES, verifyBackup } from "../shared/backup/index.ts";
+import { writeManifest } from "../shared/backup/manifest.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
@@ -37,6 +38,16 @@ async function measured<T>(fn: () => Promise<T>): Promise<{ seconds: number; pea
   } finally {
     clearInterval(timer);
   }
+}
+
+/** A copy of a backup as format 2 would have written it: its manifest without blocks, beside links to the same files. */
+async function asWholeFiles(store: LocalFolderStore, folder: string, manifest: Manifest): Promise<string> {
+  const id = `${manifest.id}-whole`;
+  await mkdir(join(folder, id));
+  for (const entry of Object.values(manifest.tables)) await symlink(join(folder, manifest.id, entry.file), join(folder, id, entry.file));
+  const tables = Object.fromEntries(Object.entries(manifest.tables).map(([name, { blocks: _blocks, ...entry }]) => [name, entry]));
+  await writeManifest(store, { ...manifest, id, format: "supabase-chat-memory-backup/2", tables });
+  return id;
 }
 
 async function wipe(sql: postgres.Sql) {
@@ -70,6 +81,12 @@ async function main() {
     // One user of the hundred, over the data just restored: the "undo one user's mistake" case.
     const [{ user_id: oneUser }] = await sql`select user_id from public.user_memories limit 1`;
     const restoreUser = await measured(() => restoreBackup(sql, store, backup.result.id, { userIds: [oneUser], safetyBackup: false }));
+    // The baseline in this run: the same backup read as format 2 (its manifest without blocks, the same files), so
+    // the user's rows are found by reading every per-user file whole.
+    const whole = await asWholeFiles(store, folder, backup.result);
+    const restoreUserWhole = await measured(() => restoreBackup(sql, store, whole, { userIds: [oneUser], safetyBackup: false }));
+    // As the CLI runs it: after a safety backup of what it replaces (that user's rows).
+    const restoreUserSafe = await measured(() => restoreBackup(sql, store, backup.result.id, { userIds: [oneUser] }));
     // The same restores by the code at BENCH_COMPARE_REF, on the same backup and data, in this run.
     const earlier = COMPARE_REF ? (await import(`${codeAt(COMPARE_REF)}/shared/backup/index.ts`)).restoreBackup as typeof restoreBackup : null;
     const restoreUserBefore = earlier ? await measured(() => earlier(sql, store, backup.result.id, { userIds: [oneUser], safetyBackup: false })) : null;
@@ -96,6 +113,8 @@ Machine: ${machine()}. Run: ${new Date().toISOString()}. Local PostgreSQL; the b
 | verify time | ${verify.seconds.toFixed(1)} s | (none) | |
 | restore time (all tables, checked before commit) | ${restore.seconds.toFixed(1)} s | ${(pgRestoreMs / 1000).toFixed(1)} s | no slower than pg_restore |
 | restore one user (${restoreUser.result.restored.user_memories.toLocaleString("en")} memories) over the restored data | ${restoreUser.seconds.toFixed(1)} s | (pg_restore restores tables, not users) | < 10 s |
+| ... the same, the backup read as format 2 (every per-user file whole; same run, same code) | ${restoreUserWhole.seconds.toFixed(1)} s | | |
+| ... the same, with its safety backup of that user first (the CLI's default) | ${restoreUserSafe.seconds.toFixed(1)} s | | |
 | peak memory (RSS of the Node process: backup / verify / restore / restore one user) | ${backup.peakMb.toFixed(0)} / ${verify.peakMb.toFixed(0)} / ${restore.peakMb.toFixed(0)} / ${restoreUser.peakMb.toFixed(0)} MB | | < 256 MB |
 ${restoreBefore && restoreUserBefore ? `
 The same restores by the code at ${COMPARE_REF}, on the same backup and data, in this run:
