@@ -71,6 +71,8 @@ export function userBlocks(level: number, blockBytes = BLOCK_BYTES): Transform &
       offset += bytes.length;
       stream.push(bytes);
     })();
+    // Observed by the next close or by flush; marked handled now so a failure in between does not end the process.
+    compressing.catch(() => {});
     return previous;
   }
 
