@@ -21,7 +21,8 @@ import { writeSection } from "./lib/report.ts";
 
 const run = promisify(execFile);
 const DB = "memory_bench_backup";
-// BENCH_COMPARE_REF=<git ref>: the restores also by the code at that commit, in the same run.
+// BENCH_COMPARE_REF=<git ref>: the restores also by the code at that commit, in the same run (a commit that reads
+// backup format 3, from session 6 on; the format-2 baseline below needs no other commit).
 const COMPARE_REF = process.env.BENCH_COMPARE_REF;
 const USERS = Number(process.env.BENCH_USERS ?? 100);
 const PER_USER = Number(process.env.BENCH_PER_USER ?? 10_000);
