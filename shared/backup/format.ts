@@ -4,8 +4,6 @@
 // byte of a backup is covered. A per-user table's rows are sorted by user and compressed in blocks whose byte
 // ranges, digests and users the manifest lists (user-blocks.ts), so one user's restore reads only their blocks.
 // Version 2 had one gzip member per file; version 1 no manifest digest either. Both are still read.
-import type { Block } from "./user-blocks.ts";
-
 export const FORMAT = "supabase-chat-memory-backup/3";
 export const READABLE_FORMATS = [FORMAT, "supabase-chat-memory-backup/2", "supabase-chat-memory-backup/1"] as const;
 export const MANIFEST = "manifest.json";
@@ -30,6 +28,15 @@ export const TABLES = [
   { name: "maintenance_jobs", key: "job_name", perUser: false },
 ] as const;
 export type TableName = (typeof TABLES)[number]["name"];
+
+/** A block of a per-user table's file: its place in the file, and the users it holds, `first` to `last` in uuid order. */
+export interface Block {
+  first: string;
+  last: string;
+  offset: number;
+  bytes: number;
+  sha256: string;
+}
 
 export interface TableEntry {
   file: string;

@@ -6,18 +6,12 @@ import { createHash } from "node:crypto";
 import { Transform } from "node:stream";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
+import type { Block } from "./format.ts";
 
 const gzipped = promisify(gzip);
 const gunzipped = promisify(gunzip);
 
-/** A block's place in its file and what it holds: users from `first` to `last` (in uuid order), both included. */
-export interface Block {
-  first: string;
-  last: string;
-  offset: number;
-  bytes: number;
-  sha256: string;
-}
+export type { Block };
 
 /**
  * Uncompressed bytes per block. One user's restore reads at most one block more than their rows at each end; a
