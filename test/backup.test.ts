@@ -366,6 +366,37 @@ describe("backups", () => {
     }
   });
 
+  it("still reads backups of formats 2 and 1 (whole files, no blocks; format 1 without a manifest digest)", async () => {
+    const withoutBlocks = Object.fromEntries(Object.entries(full.tables).map(([name, { blocks: _blocks, ...entry }]) => [name, entry]));
+    const user = users[1];
+    // The user as format 3 restores them; the older formats must restore the same rows.
+    await restoreBackup(database.sql, store, full.id, { userIds: [user], safetyBackup: false });
+    const expected = await checksums(forUser(user));
+    for (const format of ["supabase-chat-memory-backup/2", "supabase-chat-memory-backup/1"] as const) {
+      const id = await copyOf(full, { format, tables: withoutBlocks });
+      if (format.endsWith("/1")) await rm(join(folder, id, "manifest.json.sha256"));
+      expect((await verifyBackup(store, id)).problems).toEqual([]);
+      await database.sql`delete from public.user_memories where user_id = ${user}`;
+      const result = await restoreBackup(database.sql, store, id, { userIds: [user], safetyBackup: false });
+      expect(result.restored.user_memories).toBe(full.users[user].user_memories);
+      expect(await checksums(forUser(user))).toEqual(expected);
+    }
+  });
+
+  it("refuses a format 3 manifest whose blocks are missing or do not tile the file", async () => {
+    const { blocks, ...entry } = full.tables.user_memories;
+    const cases: [Partial<typeof full.tables.user_memories>, RegExp][] = [
+      [{ blocks: undefined }, /user_memories has no blocks/],
+      [{ blocks: blocks!.map((b, i) => (i === 0 ? { ...b, offset: 1 } : b)) }, /block 0 starts at byte 1, not 0/],
+      [{ blocks: blocks!.map((b) => ({ ...b, bytes: b.bytes + 1 })) }, /blocks cover \d+ bytes of \d+/],
+    ];
+    for (const [change, problem] of cases) {
+      const id = await copyOf(full, { tables: { ...full.tables, user_memories: { ...entry, ...change } } });
+      expect((await verifyBackup(store, id)).problems, String(problem)).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
+        detail: expect.stringMatching(problem) })]);
+    }
+  });
+
   it("refuses a backup from a newer schema", async () => {
     const newerId = await copyOf(full, { schemaVersion: "29991231235959" });
     const error = await restoreBackup(database.sql, store, newerId).catch((e) => e);
