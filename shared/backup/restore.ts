@@ -10,7 +10,7 @@ import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import type postgres from "postgres";
 import { createBackup } from "./create.ts";
-import { TABLES, type Manifest, type TableName } from "./format.ts";
+import { TABLES, type Manifest, type TableEntry, type TableName } from "./format.ts";
 import { readManifest } from "./manifest.ts";
 import type { BackupStore } from "./store.ts";
 import { checksumTap, COPY_AS_LINES, lineCounter, linesContaining } from "./ndjson-copy.ts";
@@ -123,43 +123,23 @@ async function emptyTarget(tx: postgres.TransactionSql, plan: RestorePlan, table
 }
 
 /**
- * Streams one table's file by COPY into a transaction-local table of lines and inserts them as rows (for chosen
- * users, only theirs); returns the rows inserted.
+ * Streams one table's file (for chosen users, their blocks) by COPY into the table, or, where a column cannot take
+ * its JSON text, into a transaction-local table of lines inserted as rows after; returns the rows inserted.
  */
 async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: RestorePlan, table: string,
   options: RestoreOptions): Promise<number> {
   const entry = plan.manifest.tables[table];
   const rebuilt = !plan.users && entry.rows >= (options.rebuildIndexesFrom ?? REBUILD_INDEXES_FROM) ? await dropSecondaryIndexes(tx, table) : [];
   const direct = await copyableAsText(tx, table, entry.columns);
-  const list = entry.columns.map((c) => `"${c}"`).join(", ");
-  if (!direct) {
-    // Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every line over 2 KB was compressed on the
-    // way in and again decompressed on the way out (the COPY took three times as long).
-    await tx`create temporary table if not exists memory_restore_lines (line text not null)
-      with (toast_tuple_target = 8160) on commit drop`;
-    await tx`truncate pg_temp.memory_restore_lines`;
-  }
+  if (!direct) await emptyLinesTable(tx);
+  const { source, steps, checkDigest } = await readerOf(store, plan, entry);
   const counter = lineCounter((lines) => options.onProgress?.(table, lines));
-  // Chosen users' rows come from their blocks alone where the backup has blocks (format 3), each checked against its
-  // digest before it is decompressed; otherwise the whole file is read. The file (or the first block) is opened
-  // before the COPY starts: what cannot be read fails here, not mid-COPY (where the connection could only be destroyed).
-  const blocks = plan.users && entry.blocks ? blocksOf(entry.blocks, plan.users) : null;
-  const source = blocks ? await blockReader(store, plan.id, entry.file, blocks) : await store.reader(plan.id, entry.file);
-  // Rows go straight into the table as COPY text (copy-text.ts) where every column takes its JSON text as input;
-  // otherwise lines go into a table of lines and through jsonb_populate_record.
   const rows = direct ? copyTextRows(entry.columns, plan.users, direct.json) : null;
+  const list = entry.columns.map((c) => `"${c}"`).join(", ");
   const sink = await tx.unsafe(direct ? `copy public.${table} (${list}) from stdin`
     : `copy pg_temp.memory_restore_lines (line) from stdin ${COPY_AS_LINES}`).writable();
-  // A whole file is checked as it is read (its digest and size against the manifest's), so a restore of some users
-  // or tables needs no second reading of the whole backup. For chosen users, lines are picked by their "user_id" key
-  // before any is parsed (a JSON string value holds its quotes escaped, so only the key matches), and each row's
-  // own user_id is checked again.
-  // (A whole restore leaves that to the whole-backup verification running alongside: hashing here too cost it time.)
-  const tap = plan.everything || blocks ? null : checksumTap();
-  const steps: NodeJS.ReadWriteStream[] = [...(tap ? [tap] : []), ...(blocks ? [] : [createGunzip()]),
-    ...(plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`))] : []), counter, ...(rows ? [rows] : [])];
   try {
-    await pipeline([source, ...steps, sink]);
+    await pipeline([source, ...steps, counter, ...(rows ? [rows] : []), sink]);
   } catch (error) {
     // zlib's errors (Z_DATA_ERROR, Z_BUF_ERROR for a truncated file), a block unlike the manifest's and a line that
     // is no JSON object are the file's; a lost connection or a store that stopped answering is not damage, and is
@@ -169,19 +149,57 @@ async function loadTable(tx: postgres.TransactionSql, store: BackupStore, plan: 
     }
     throw error;
   }
-  if (tap && (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes)) {
-    throw damaged(plan.id, entry.file, `its digest or size is not the manifest's (${tap.bytes()} bytes, ${entry.bytes} expected)`);
-  }
-  let inserted = rows?.rows() ?? 0;
-  if (!direct) {
-    const [rowsOfUsers, parameters] = plan.users ? ["where r.user_id = any($1::uuid[])", [plan.users]] : ["", []];
-    inserted = (await tx.unsafe(`insert into public.${table} (${list}) select ${entry.columns.map((c) => `r."${c}"`).join(", ")}
-        from pg_temp.memory_restore_lines l
-        cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters)).count;
-  }
+  checkDigest();
+  const inserted = rows ? rows.rows() : await insertLines(tx, plan, table, entry.columns);
   for (const definition of rebuilt) await tx.unsafe(definition);
   options.onProgress?.(table, inserted);
   return inserted;
+}
+
+/**
+ * Where a table's lines come from, and the steps that check and pick them. Chosen users' rows come from their
+ * blocks alone where the backup has blocks (format 3), each checked against its digest before it is decompressed;
+ * otherwise the whole file is read, and checked as it is read (its digest and size against the manifest's, by
+ * checkDigest after), so a restore of some users or tables needs no second reading of the whole backup. A whole
+ * restore leaves that to the whole-backup verification running alongside (hashing here too cost it time). For chosen
+ * users, lines are picked by their "user_id" key before any is parsed (a JSON string value holds its quotes escaped,
+ * so only the key matches), and each row's own user_id is checked again. The file (or the first block) is opened
+ * here, before the COPY starts: what cannot be read fails here, not mid-COPY (where the connection could only be
+ * destroyed).
+ */
+async function readerOf(store: BackupStore, plan: RestorePlan, entry: TableEntry):
+  Promise<{ source: Readable; steps: NodeJS.ReadWriteStream[]; checkDigest: () => void }> {
+  const blocks = plan.users && entry.blocks ? blocksOf(entry.blocks, plan.users) : null;
+  const source = blocks ? await blockReader(store, plan.id, entry.file, blocks) : await store.reader(plan.id, entry.file);
+  const tap = plan.everything || blocks ? null : checksumTap();
+  const steps: NodeJS.ReadWriteStream[] = [...(tap ? [tap] : []), ...(blocks ? [] : [createGunzip()]),
+    ...(plan.users ? [linesContaining(plan.users.map((u) => `"user_id":"${u}"`))] : [])];
+  const checkDigest = () => {
+    if (tap && (tap.sha256() !== entry.sha256 || tap.bytes() !== entry.bytes)) {
+      throw damaged(plan.id, entry.file, `its digest or size is not the manifest's (${tap.bytes()} bytes, ${entry.bytes} expected)`);
+    }
+  };
+  return { source, steps, checkDigest };
+}
+
+/**
+ * The table of lines of the JSON path, empty. Lines up to ~8 KB stay in the row uncompressed: left to TOAST, every
+ * line over 2 KB was compressed on the way in and again decompressed on the way out (the COPY took three times as long).
+ */
+async function emptyLinesTable(tx: postgres.TransactionSql): Promise<void> {
+  await tx`create temporary table if not exists memory_restore_lines (line text not null)
+    with (toast_tuple_target = 8160) on commit drop`;
+  await tx`truncate pg_temp.memory_restore_lines`;
+}
+
+/** The JSON path's second step: the lines as rows of the table (for chosen users, only theirs). */
+async function insertLines(tx: postgres.TransactionSql, plan: RestorePlan, table: string, columns: string[]): Promise<number> {
+  const [rowsOfUsers, parameters] = plan.users ? ["where r.user_id = any($1::uuid[])", [plan.users]] : ["", []];
+  const inserted = await tx.unsafe(`insert into public.${table} (${columns.map((c) => `"${c}"`).join(", ")})
+      select ${columns.map((c) => `r."${c}"`).join(", ")}
+        from pg_temp.memory_restore_lines l
+        cross join lateral jsonb_populate_record(null::public.${table}, l.line::jsonb) r ${rowsOfUsers}`, parameters);
+  return inserted.count;
 }
 
 /**
