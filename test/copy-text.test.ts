@@ -6,6 +6,7 @@ import { pipeline } from "node:stream/promises";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { copyTextRows, LineNotRow, members } from "../shared/backup/copy-text.ts";
+import { cutInto } from "./support/chunks.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 let database: TestDatabase;
@@ -19,10 +20,10 @@ beforeAll(async () => {
 });
 afterAll(async () => database?.drop());
 
-async function converted(lines: string, users: string[] | null = null): Promise<{ out: string; rows: number }> {
+async function converted(lines: string, users: string[] | null = null, cuts = [Infinity]): Promise<{ out: string; rows: number }> {
   const rows = copyTextRows(COLUMNS, users, new Set(["j"]));
   const chunks: Buffer[] = [];
-  await pipeline(Readable.from([Buffer.from(lines)]), rows, async function* (source) {
+  await pipeline(Readable.from(cutInto(Buffer.from(lines), cuts)), rows, async function* (source) {
     for await (const chunk of source) chunks.push(chunk as Buffer);
   });
   return { out: Buffer.concat(chunks).toString(), rows: rows.rows() };
@@ -45,20 +46,21 @@ const jsonText = (v: unknown): string => v !== null && typeof v === "object" && 
   : JSON.stringify(v);
 
 describe("copyTextRows", () => {
-  it("puts back through COPY exactly the rows row_to_json wrote, as the JSON path does", async () => {
+  it("puts back through COPY exactly the rows row_to_json wrote, however the stream is cut", async () => {
     const sql = database.sql;
     await fc.assert(fc.asyncProperty(fc.array(fc.record({
       t: fc.option(text), j: fc.option(jsonValue), f: fc.option(fc.oneof(fc.double(), fc.constantFrom(1e-300, -0, 1.7976931348623157e308))),
       b: fc.option(fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n })), n: fc.option(fc.bigInt({ min: -(10n ** 40n), max: 10n ** 40n })),
       flag: fc.option(fc.boolean()),
-    }), { minLength: 1, maxLength: 5 }), async (records) => {
+    }), { minLength: 1, maxLength: 5 }), fc.array(fc.integer({ min: 1, max: 300 }), { minLength: 1, maxLength: 4 }), async (records, cuts) => {
       await sql`truncate source, target`;
       for (const r of records) {
         await sql.unsafe(`insert into source values (gen_random_uuid(), $1, $2::text::jsonb, $3::text::float8, $4::text::bigint, $5::text::numeric, $6, now(), '[1.5,-2,3e-7]')`,
           [r.t, r.j === null ? null : jsonText(r.j), r.f === null ? null : String(r.f), r.b?.toString() ?? null, r.n === null ? null : `${r.n}.25`, r.flag]);
       }
       const lines = (await sql`select row_to_json(s)::text as line from source s`).map((x) => x.line).join("\n") + "\n";
-      const { out, rows } = await converted(lines);
+      // Cut anywhere, a character's bytes included: lines are decoded whole.
+      const { out, rows } = await converted(lines, null, cuts);
       expect(rows).toBe(records.length);
       const sink = await sql.unsafe(`copy target (${COLUMNS.join(", ")}) from stdin`).writable();
       await pipeline(Readable.from([Buffer.from(out)]), sink);

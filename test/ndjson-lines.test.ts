@@ -4,6 +4,7 @@ import { Readable } from "node:stream";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { linesContaining } from "../shared/backup/ndjson-copy.ts";
+import { cutInto } from "./support/chunks.ts";
 
 async function filtered(chunks: Buffer[], needles: string[]): Promise<string> {
   const out: Buffer[] = [];
@@ -20,13 +21,7 @@ describe("linesContaining", () => {
     }).map(({ user, text }) => `{"id":1,"user_id":"${user}","fact":${JSON.stringify(text)}}\n`);
     await fc.assert(fc.asyncProperty(fc.array(line, { maxLength: 30 }), fc.array(fc.integer({ min: 1, max: 40 }), { minLength: 1, maxLength: 10 }),
       async (lines, cuts) => {
-        const bytes = Buffer.from(lines.join(""));
-        const chunks: Buffer[] = [];
-        for (let at = 0, i = 0; at < bytes.length; i++) {
-          const size = cuts[i % cuts.length];
-          chunks.push(bytes.subarray(at, at + size));
-          at += size;
-        }
+        const chunks = cutInto(Buffer.from(lines.join("")), cuts);
         const expected = lines.filter((l) => needles.some((n) => l.includes(n))).join("");
         expect(await filtered(chunks, needles)).toBe(expected);
       }), { numRuns: 300 });

@@ -6,19 +6,14 @@ import { Readable } from "node:stream";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { cutInto } from "./support/chunks.ts";
 import { type Block, BlockDamaged, blockDigestTap, blocksOf, readBlock, userBlocks } from "../shared/backup/user-blocks.ts";
 
 const USERS = ["00000000-0000-4000-8000-000000000001", "0a000000-0000-4000-8000-000000000000",
   "7fffffff-ffff-4fff-bfff-ffffffffffff", "f0000000-0000-4000-8000-00000000000f"];
 
 async function written(lines: string[], blockBytes: number, cuts: number[]): Promise<{ file: Buffer; blocks: Block[] }> {
-  const bytes = Buffer.from(lines.join(""));
-  const chunks: Buffer[] = [];
-  for (let at = 0, i = 0; at < bytes.length; i++) {
-    const size = cuts[i % cuts.length];
-    chunks.push(bytes.subarray(at, at + size));
-    at += size;
-  }
+  const chunks = cutInto(Buffer.from(lines.join("")), cuts);
   const compress = userBlocks(1, blockBytes);
   const out: Buffer[] = [];
   for await (const chunk of Readable.from(chunks).pipe(compress)) out.push(chunk as Buffer);

@@ -5,6 +5,7 @@
 // values beyond 2^53 included), a string is decoded as JSON decodes it, and an object or array goes as JSON text
 // to its json or jsonb column. Columns of other kinds (arrays, composites) are for the JSON path (restore.ts).
 import { Transform } from "node:stream";
+import { lineCutter, linesOf } from "./ndjson-copy.ts";
 
 export class LineNotRow extends Error {
   constructor(message: string) {
@@ -101,14 +102,11 @@ export function copyTextRows(columns: string[], users: string[] | null = null, j
   const isJson = columns.map((c) => jsonColumns.has(c));
   const wanted = users ? new Set(users.map((u) => JSON.stringify(u))) : null;
   let rows = 0;
-  let rest = Buffer.alloc(0);
+  const cut = lineCutter();
   const convert = (data: Buffer): string => {
     let out = "";
-    let start = 0;
-    for (let end = data.indexOf(10); end !== -1 || start < data.length; end = data.indexOf(10, start)) {
-      const stop = end === -1 ? data.length : end;
-      const line = data.toString("utf8", start, stop);
-      start = stop + 1;
+    for (const bytes of linesOf(data)) {
+      const line = bytes.toString("utf8");
       if (!line.trim()) continue;
       const values = members(line);
       if (wanted && !wanted.has(values.get("user_id") ?? "")) continue;
@@ -120,10 +118,7 @@ export function copyTextRows(columns: string[], users: string[] | null = null, j
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       try {
-        const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-        const last = data.lastIndexOf(10);
-        rest = Buffer.from(data.subarray(last + 1));
-        const out = last === -1 ? "" : convert(data.subarray(0, last + 1));
+        const out = convert(cut.whole(chunk));
         done(null, out ? Buffer.from(out) : undefined);
       } catch (error) {
         done(error as Error);
@@ -131,7 +126,7 @@ export function copyTextRows(columns: string[], users: string[] | null = null, j
     },
     flush(done) {
       try {
-        const out = rest.length ? convert(rest) : "";
+        const out = convert(cut.rest());
         done(null, out ? Buffer.from(out) : undefined);
       } catch (error) {
         done(error as Error);

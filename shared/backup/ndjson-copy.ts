@@ -81,7 +81,7 @@ export function checksumTap(): Transform & { sha256: () => string; bytes: () => 
  */
 export function linesContaining(needles: string[]): Transform {
   const wanted = needles.map((n) => Buffer.from(n));
-  let rest = Buffer.alloc(0);
+  const cut = lineCutter();
   const pick = (data: Buffer): Buffer | undefined => {
     const lines = new Map<number, number>();
     for (const needle of wanted) {
@@ -98,45 +98,72 @@ export function linesContaining(needles: string[]): Transform {
   };
   return new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      const last = data.lastIndexOf(10);
-      // The unfinished last line waits for the next chunk (copied, so the chunk itself is not kept alive).
-      rest = Buffer.from(data.subarray(last + 1));
-      done(null, last === -1 ? undefined : pick(data.subarray(0, last + 1)));
+      done(null, pick(cut.whole(chunk)));
     },
     flush(done) {
-      done(null, rest.length ? pick(rest) : undefined);
+      done(null, pick(cut.rest()));
     },
   });
 }
 
+const USER_KEY = Buffer.from('"user_id":"');
+const UUID_LENGTH = 36;
+
 /**
- * A pass-through that counts the lines of each user, by the "user_id" key of each JSON line. A string value holds
- * its quotes escaped, so the key with its quotes occurs only as the key; row_to_json writes no spaces around it.
+ * The user of a JSON line by its first "user_id" key. A string value holds its quotes escaped, so the key with its
+ * quotes occurs only as a key; row_to_json writes no spaces around it, and a backup writes user_id first, so a
+ * jsonb column's nested key of the same name comes later.
  */
-export function userCounter(): Transform & { counts: () => Map<string, number> } {
-  const KEY = Buffer.from('"user_id":"');
-  const counts = new Map<string, number>();
+export function userOfLine(line: Buffer): string | null {
+  const at = line.indexOf(USER_KEY);
+  return at < 0 ? null : line.toString("latin1", at + USER_KEY.length, at + USER_KEY.length + UUID_LENGTH);
+}
+
+/**
+ * Cuts a stream's chunks at line ends: whole(chunk) is every line completed so far (up to and including the last
+ * newline; empty if none), rest() the unfinished last line, for flush. The unfinished line is copied, so the chunk
+ * it came in is not kept alive.
+ */
+export function lineCutter(): { whole: (chunk: Buffer) => Buffer; rest: () => Buffer } {
   let rest = Buffer.alloc(0);
-  const countLine = (line: Buffer) => {
-    const at = line.indexOf(KEY);
-    if (at < 0) return;
-    const user = line.toString("latin1", at + KEY.length, at + KEY.length + 36);
-    counts.set(user, (counts.get(user) ?? 0) + 1);
+  return {
+    whole(chunk) {
+      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
+      const end = data.lastIndexOf(10) + 1;
+      rest = Buffer.from(data.subarray(end));
+      return data.subarray(0, end);
+    },
+    rest: () => rest,
+  };
+}
+
+/** Each line of `data` without its newline, the last one also when no newline ends it. */
+export function* linesOf(data: Buffer): Generator<Buffer> {
+  let start = 0;
+  for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
+    yield data.subarray(start, end);
+    start = end + 1;
+  }
+  if (start < data.length) yield data.subarray(start);
+}
+
+/** A pass-through that counts the lines of each user (userOfLine). */
+export function userCounter(): Transform & { counts: () => Map<string, number> } {
+  const counts = new Map<string, number>();
+  const cut = lineCutter();
+  const countLines = (data: Buffer) => {
+    for (const line of linesOf(data)) {
+      const user = userOfLine(line);
+      if (user !== null) counts.set(user, (counts.get(user) ?? 0) + 1);
+    }
   };
   const counter = new Transform({
     transform(chunk: Buffer, _encoding, done) {
-      const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-      let start = 0;
-      for (let at = data.indexOf(10); at !== -1; at = data.indexOf(10, start)) {
-        countLine(data.subarray(start, at));
-        start = at + 1;
-      }
-      rest = Buffer.from(data.subarray(start));
+      countLines(cut.whole(chunk));
       done(null, chunk);
     },
     flush(done) {
-      if (rest.length) countLine(rest);
+      countLines(cut.rest());
       done();
     },
   });

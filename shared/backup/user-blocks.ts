@@ -7,6 +7,7 @@ import { Transform } from "node:stream";
 import { promisify } from "node:util";
 import { gunzip, gzip } from "node:zlib";
 import type { Block } from "./format.ts";
+import { lineCutter, linesOf, userOfLine } from "./ndjson-copy.ts";
 
 const gzipped = promisify(gzip);
 const gunzipped = promisify(gunzip);
@@ -19,15 +20,6 @@ export type { Block };
  */
 export const BLOCK_BYTES = 1024 * 1024;
 
-const USER_KEY = Buffer.from('"user_id":"');
-const UUID_LENGTH = 36;
-
-/** The user of a JSON line by its "user_id" key (see userCounter: only the key matches, never a value). */
-export function userOfLine(line: Buffer): string | null {
-  const at = line.indexOf(USER_KEY);
-  return at < 0 ? null : line.toString("latin1", at + USER_KEY.length, at + USER_KEY.length + UUID_LENGTH);
-}
-
 /**
  * Compresses NDJSON lines sorted by user into blocks of about `blockBytes` uncompressed, cut at line ends, and records
  * each block. A block is compressed in zlib's thread pool while the next one fills (at most one waits).
@@ -36,7 +28,7 @@ export function userBlocks(level: number, blockBytes = BLOCK_BYTES): Transform &
   const blocks: Block[] = [];
   let parts: Buffer[] = [];
   let held = 0;
-  let rest = Buffer.alloc(0);
+  const cut = lineCutter();
   let first: string | null = null;
   let last: string | null = null;
   let offset = 0;
@@ -73,15 +65,10 @@ export function userBlocks(level: number, blockBytes = BLOCK_BYTES): Transform &
   const stream = new Transform({
     transform(chunk: Buffer, _encoding, done) {
       try {
-        const data = rest.length ? Buffer.concat([rest, chunk]) : chunk;
-        let start = 0;
-        for (let end = data.indexOf(10); end !== -1; end = data.indexOf(10, start)) {
-          note(data.subarray(start, end));
-          start = end + 1;
-        }
-        rest = Buffer.from(data.subarray(start));
-        parts.push(data.subarray(0, start));
-        held += start;
+        const lines = cut.whole(chunk);
+        for (const line of linesOf(lines)) note(line);
+        parts.push(lines);
+        held += lines.length;
         if (held < blockBytes) return done();
         close(this).then(() => done(), done);
       } catch (error) {
@@ -90,11 +77,10 @@ export function userBlocks(level: number, blockBytes = BLOCK_BYTES): Transform &
     },
     flush(done) {
       try {
-        if (rest.length) {
-          note(rest);
-          parts.push(rest);
-          held += rest.length;
-        }
+        const rest = cut.rest();
+        for (const line of linesOf(rest)) note(line);
+        parts.push(rest);
+        held += rest.length;
         // A table without rows is still a gzip stream, of one empty member, and has no blocks.
         const empty = last === null ? gzipped(Buffer.alloc(0), { level }) : null;
         close(this);
