@@ -3,6 +3,8 @@
 import { mkdtemp, readFile, rm, truncate, writeFile, cp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { createHash } from "node:crypto";
+import { gzipSync } from "node:zlib";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
@@ -338,6 +340,20 @@ describe("backups", () => {
     const widened = await copyOf(safety, { scope: { users: [users[1]] } });
     expect((await verifyBackup(store, widened)).problems).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
       detail: `it holds rows of user ${users[0]}, outside its scope` })]);
+    // A user's part holds per-user tables only, and a table part only its tables.
+    const shared = await copyOf(safety, { tables: { ...safety.tables, memory_settings: full.tables.memory_settings } });
+    expect((await verifyBackup(store, shared)).problems).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
+      detail: "it holds table memory_settings, outside its scope" })]);
+    const narrowed = await copyOf(full, { scope: { tables: ["conversations"] } });
+    expect((await verifyBackup(store, narrowed)).problems).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
+      detail: expect.stringMatching(/^it holds table \w+, outside its scope$/) })]);
+  });
+
+  it("a partial backup is refused for a user id that is not a uuid, before anything is written", async () => {
+    const before = await store.ids();
+    await expect(createBackup(database.sql, store, "manual", { scope: { users: ["'); drop table x; --"] } }))
+      .rejects.toThrow(/is not a uuid/);
+    expect(await store.ids()).toEqual(before);
   });
 
   it("refuses a user id that is not a uuid before taking a safety backup or changing anything", async () => {
@@ -395,6 +411,68 @@ describe("backups", () => {
       expect((await verifyBackup(store, id)).problems, String(problem)).toEqual([expect.objectContaining({ problem: "corrupt_manifest",
         detail: expect.stringMatching(problem) })]);
     }
+  });
+
+  it("with small blocks, a user's rows span several and each user restores alone, exactly", async () => {
+    const small = await createBackup(database.sql, store, "manual", { blockBytes: 4096 });
+    expect((await verifyBackup(store, small.id)).problems).toEqual([]);
+    const blocks = small.tables.user_memories.blocks!;
+    expect(blocks.length).toBeGreaterThan(users.length * 2);
+    for (const user of users) {
+      expect(blocks.filter((b) => b.first <= user && user <= b.last).length).toBeGreaterThan(1);
+      const mine = await checksums(forUser(user));
+      await database.sql`delete from public.user_memories where user_id = ${user}`;
+      await restoreBackup(database.sql, store, small.id, { userIds: [user], safetyBackup: false });
+      expect(await checksums(forUser(user))).toEqual(mine);
+    }
+  });
+
+  it("every field of a block is checked: changed in a sealed manifest, verify says so and that user's restore changes nothing", async () => {
+    // A block holding the end of one user's rows and the start of the next's: block sizes are tried until one
+    // falls across a user's last row.
+    let small: Manifest | null = null;
+    for (let size = 5000; !small && size < 200_000; size = Math.ceil(size * 1.3)) {
+      const candidate = await createBackup(database.sql, store, "manual", { blockBytes: size });
+      if (candidate.tables.user_memories.blocks!.findIndex((b) => b.first < b.last) > 0) small = candidate;
+    }
+    const blocks = small!.tables.user_memories.blocks!;
+    const at = blocks.findIndex((b) => b.first < b.last);
+    const block = blocks[at];
+    // Each change, and the users whose restore must be refused: those whose rows it hides or whose block it breaks.
+    const both = [block.first, block.last];
+    const changes: [Partial<typeof block>, string[]][] = [
+      [{ first: "ffffffff-ffff-4fff-bfff-ffffffffffff" }, both], [{ first: block.last }, [block.first]],
+      [{ last: "00000000-0000-4000-8000-000000000000" }, both], [{ last: block.first }, [block.last]],
+      [{ offset: block.offset + 1 }, both], [{ bytes: block.bytes - 1 }, both], [{ sha256: "0".repeat(64) }, both],
+    ];
+    const stateBefore = await checksums();
+    for (const [change, refused] of changes) {
+      const id = await copyOf(small!, { tables: { ...small!.tables, user_memories: {
+        ...small!.tables.user_memories, blocks: blocks.map((b, i) => (i === at ? { ...b, ...change } : b)) } } });
+      const verification = await verifyBackup(store, id);
+      expect(verification.ok, JSON.stringify(change)).toBe(false);
+      for (const user of refused) {
+        const error = await restoreBackup(database.sql, store, id, { userIds: [user], safetyBackup: false }).catch((e) => e);
+        expect(error instanceof RestoreRefused && ["invalid_backup", "count_mismatch"].includes(error.reason),
+          `${JSON.stringify(change)}, ${user}: ${error.message}`).toBe(true);
+      }
+    }
+    expect(await checksums()).toEqual(stateBefore);
+  });
+
+  it("a file whose lines are not rows, sealed with a matching digest, is refused as damaged and changes nothing", async () => {
+    const id = await copyOf(full);
+    const entry = full.tables.conversations;
+    const bytes = gzipSync(Buffer.from(`{"id":"${crypto.randomUUID()}","user_id":"${users[0]}","title":\n"chat"}\n`));
+    await writeFile(join(folder, id, entry.file), bytes);
+    const sha256 = createHash("sha256").update(bytes).digest("hex");
+    const sealed = await copyOf({ ...full, id }, { tables: { ...full.tables, conversations: { ...entry, bytes: bytes.length, sha256, blocks: [] , rows: 0 } },
+      users: Object.fromEntries(Object.entries(full.users).map(([u, c]) => [u, Object.fromEntries(Object.entries(c).filter(([t]) => t !== "conversations"))])) });
+    const stateBefore = await checksums();
+    const error = await restoreBackup(database.sql, store, sealed, { tables: ["conversations"], safetyBackup: false }).catch((e) => e);
+    expect([error instanceof RestoreRefused, error.reason, error.message]).toEqual([true, "invalid_backup",
+      expect.stringMatching(/conversations\.ndjson\.gz is damaged \(no value at character \d+\)/)]);
+    expect(await checksums()).toEqual(stateBefore);
   });
 
   it("refuses a backup from a newer schema", async () => {

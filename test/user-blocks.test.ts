@@ -1,13 +1,15 @@
 // userBlocks, the compression of a per-user table's file: whatever the rows, the block size and the way the
 // stream is cut, the file is one gzip stream of exactly the input, its blocks tile it in user order, and the blocks
-// a user's restore reads (blocksOf, readBlock) hold every line of that user. blockDigestTap finds a changed block.
+// a user's restore reads (blocksOf, readBlock) hold every line of that user. blockChecker reads a file
+// block by block as verify does: a changed block, and a block holding a user outside its range, are found.
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
+import { pipeline } from "node:stream/promises";
 import { gunzipSync } from "node:zlib";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { cutInto } from "./support/chunks.ts";
-import { type Block, BlockDamaged, blockDigestTap, blocksOf, readBlock, userBlocks } from "../shared/backup/user-blocks.ts";
+import { type Block, BlockDamaged, blockChecker, blocksOf, readBlock, userBlocks } from "../shared/backup/user-blocks.ts";
 
 const USERS = ["00000000-0000-4000-8000-000000000001", "0a000000-0000-4000-8000-000000000000",
   "7fffffff-ffff-4fff-bfff-ffffffffffff", "f0000000-0000-4000-8000-00000000000f"];
@@ -18,6 +20,12 @@ async function written(lines: string[], blockBytes: number, cuts: number[]): Pro
   const out: Buffer[] = [];
   for await (const chunk of Readable.from(chunks).pipe(compress)) out.push(chunk as Buffer);
   return { file: Buffer.concat(out), blocks: compress.blocks() };
+}
+
+async function checkedBy(blocks: Block[], file: Buffer) {
+  const checker = blockChecker(blocks);
+  await pipeline(Readable.from(cutInto(file, [777])), checker);
+  return { problems: checker.problems(), lines: checker.lines(), counts: checker.counts() };
 }
 
 const row = fc.record({
@@ -40,7 +48,10 @@ describe("userBlocks", () => {
           expect(b.first <= b.last && (i === 0 || blocks[i - 1].last <= b.first)).toBe(true);
           expect(createHash("sha256").update(file.subarray(b.offset, b.offset + b.bytes)).digest("hex")).toBe(b.sha256);
         }
+        const checked = await checkedBy(blocks, file);
+        expect([checked.problems, checked.lines]).toEqual([[], lines.length]);
         for (const user of USERS) {
+          expect(checked.counts.get(user) ?? 0).toBe(lines.filter((l) => l.startsWith(`{"user_id":"${user}"`)).length);
           const mine = lines.filter((l) => l.startsWith(`{"user_id":"${user}"`)).join("");
           const read = await Promise.all(blocksOf(blocks, [user]).map((b) => readBlock(file.subarray(b.offset, b.offset + b.bytes), b)));
           const found = Buffer.concat(read).toString().split(/(?<=\n)/).filter((l) => l.startsWith(`{"user_id":"${user}"`)).join("");
@@ -78,8 +89,20 @@ describe("userBlocks", () => {
     const damaged = Buffer.from(file);
     damaged[target.offset + 5] ^= 0x10;
     await expect(readBlock(damaged.subarray(target.offset, target.offset + target.bytes), target)).rejects.toThrow(BlockDamaged);
-    const tap = blockDigestTap(blocks);
-    for await (const _ of Readable.from([damaged.subarray(0, 777), damaged.subarray(777)]).pipe(tap)) { /* drain */ }
-    expect(tap.mismatches()).toEqual([`block 1 (bytes ${target.offset}+${target.bytes})`]);
+    const checked = await checkedBy(blocks, damaged);
+    expect(checked.problems).toEqual([expect.stringMatching(new RegExp(`^block 1: the block at byte ${target.offset} is not the manifest's`))]);
+    // The intact file: every line counted, per user, no problem.
+    const intact = await checkedBy(blocks, file);
+    expect([intact.problems, intact.lines, Object.fromEntries(intact.counts)]).toEqual([[], 300, { [USERS[0]]: 150, [USERS[3]]: 150 }]);
+  });
+
+  it("blockChecker finds a block holding a user outside its first and last", async () => {
+    const lines = Array.from({ length: 300 }, (_, i) => `{"user_id":"${USERS[i % 3]}","n":${i}}\n`).sort();
+    const { file, blocks } = await written(lines, 2000, [500]);
+    const spanning = blocks.findIndex((b) => b.first < b.last);
+    expect(spanning).toBeGreaterThanOrEqual(0);
+    const narrowed = blocks.map((b, i) => (i === spanning ? { ...b, last: b.first } : b));
+    const checked = await checkedBy(narrowed, file);
+    expect(checked.problems[0]).toMatch(new RegExp(`^block ${spanning} holds a row of \\S+, outside`));
   });
 });

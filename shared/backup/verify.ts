@@ -1,12 +1,13 @@
-// verifyBackup: the manifest is intact (its digest) and consistent, and every file (and each of its blocks) has its
-// checksum, decompresses, and holds the rows the manifest counts, per table and per user. listBackups: what the store holds, newest first.
+// verifyBackup: the manifest is intact (its digest) and consistent, and every file has its checksum, decompresses
+// (each block on its own, as a user's restore reads it, holding only rows of the users the manifest gives it), and
+// holds the rows the manifest counts, per table and per user. listBackups: what the store holds, newest first.
 import { Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { createGunzip } from "node:zlib";
 import { type Manifest, TABLES } from "./format.ts";
 import { ManifestError, readManifest } from "./manifest.ts";
 import { checksumTap, lineCounter, userCounter } from "./ndjson-copy.ts";
-import { blockDigestTap } from "./user-blocks.ts";
+import { blockChecker } from "./user-blocks.ts";
 import type { BackupStore } from "./store.ts";
 
 export { readManifest } from "./manifest.ts";
@@ -46,26 +47,26 @@ export async function verifyBackup(store: BackupStore, id: string, onProgress?: 
       continue;
     }
     const tap = checksumTap();
-    const blockTap = entry.blocks ? blockDigestTap(entry.blocks) : null;
+    // A file in blocks (format 3) is read block by block, as a user's restore reads it; otherwise as one stream.
+    const blocks = entry.blocks?.length ? blockChecker(entry.blocks, (lines) => onProgress?.(entry.file, lines)) : null;
     const users = userCounter();
-    let rows = 0;
+    const counter = lineCounter((lines) => onProgress?.(entry.file, lines));
     try {
-      const counter = lineCounter((lines) => onProgress?.(entry.file, lines));
       const sink = new Writable({ write: (_c, _e, done) => done() });
-      await pipeline(await store.reader(id, entry.file), tap, ...(blockTap ? [blockTap] : []), createGunzip(), counter,
-        ...(PER_USER.has(table) ? [users] : []), sink);
-      rows = counter.lines();
+      await pipeline(await store.reader(id, entry.file), tap,
+        ...(blocks ? [blocks] : [createGunzip(), counter, ...(PER_USER.has(table) ? [users] : []), sink]));
     } catch (error) {
       const message = (error as Error).message;
       problems.push({ file: entry.file, problem: /unexpected end/i.test(message) ? "truncated" : "corrupt", detail: `${table}: ${message}` });
       continue;
     }
+    const rows = blocks ? blocks.lines() : counter.lines();
     const sha256 = tap.sha256();
-    const differences = PER_USER.has(table) ? userCountDifferences(table, users.counts(), manifest) : [];
+    const differences = PER_USER.has(table) ? userCountDifferences(table, blocks ? blocks.counts() : users.counts(), manifest) : [];
     if (sha256 !== entry.sha256) {
       problems.push({ file: entry.file, problem: "checksum_mismatch", detail: `${table}: SHA-256 ${sha256}, manifest says ${entry.sha256}` });
-    } else if (blockTap?.mismatches().length) {
-      problems.push({ file: entry.file, problem: "checksum_mismatch", detail: `${table}: ${blockTap.mismatches().slice(0, 3).join("; ")} unlike the manifest's` });
+    } else if (blocks?.problems().length) {
+      problems.push({ file: entry.file, problem: "corrupt", detail: `${table}: ${blocks.problems().slice(0, 3).join("; ")}` });
     } else if (rows !== entry.rows) {
       problems.push({ file: entry.file, problem: "row_count_mismatch", detail: `${table}: ${rows} rows, manifest says ${entry.rows}` });
     } else if (differences.length) {
