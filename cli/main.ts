@@ -18,6 +18,7 @@ commands:
   fold         fold the search-access log into memory_access (pg_cron does it every minute)
   stats        statistics of one user, or every user's quota use
   jobs         the scheduled maintenance jobs (pg_cron) and their health
+  indexes      build and drop the own HNSW indexes of users with many memories (own_index_threshold)
   backup       create, list, verify, restore and prune backups
   history      every version of a memory and every statement merged into it
   unmerge      make a merged statement an active memory of its own again
@@ -50,6 +51,7 @@ export async function main(argv: string[]): Promise<number> {
     case "fold":
     case "stats":
     case "jobs":
+    case "indexes":
       return maintenanceCommand(command, rest);
     case undefined:
     case "-h":

@@ -1,13 +1,14 @@
-// The jobs pg_cron runs, by hand: `memory dedupe|cleanup|expire|fold|stats|jobs`, on Supabase or plain PostgreSQL.
+// The jobs pg_cron runs, by hand: `memory dedupe|cleanup|expire|fold|stats|jobs`, on Supabase or plain PostgreSQL; and
+// `memory indexes`, which pg_cron cannot run (CREATE INDEX CONCURRENTLY runs in no function).
 import { postgresExecutor } from "../shared/db/executor.ts";
 import {
-  cleanupOldMemories, deduplicateAll, deduplicateUser, expireMemories, foldAccessLog, jobHealth, knownUser, memoryOverview, userStats,
+  applyOwnIndexChanges, cleanupOldMemories, deduplicateAll, deduplicateUser, expireMemories, foldAccessLog, jobHealth, knownUser, memoryOverview, ownIndexChanges, userStats,
 } from "../shared/maintenance/jobs.ts";
 import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
 import { plural, progress, table } from "./output.ts";
 import { isUuid } from "../shared/schemas/fields.ts";
 
-const USAGE = `usage: memory <dedupe|cleanup|expire|fold|stats|jobs> [options]
+const USAGE = `usage: memory <dedupe|cleanup|expire|fold|stats|jobs|indexes> [options]
 
   dedupe [--user ID]      deduplicate one user's memories, or every user's
   cleanup [--days N]      hard-delete memories inactive for more than N days (default 90)
@@ -15,6 +16,8 @@ const USAGE = `usage: memory <dedupe|cleanup|expire|fold|stats|jobs> [options]
   fold                    fold the search-access log into memory_access (last access, count per memory)
   stats [--user ID]       one user's statistics, or every user's counters and quota use
   jobs                    the scheduled maintenance jobs (pg_cron) and their health
+  indexes [--dry-run]     build the own HNSW index of each user past memory_settings.own_index_threshold,
+                          drop those no longer needed (concurrently: no write waits); --dry-run lists them
 
 options:
 ${DATABASE_USAGE}
@@ -37,7 +40,7 @@ function formatStats(stats: Record<string, unknown>): string {
 }
 
 export async function maintenanceCommand(command: string, argv: string[]): Promise<number> {
-  const parsed = parseCommand(command, USAGE, { ...DATABASE_OPTIONS, user: { type: "string" }, days: { type: "string" } }, argv);
+  const parsed = parseCommand(command, USAGE, { ...DATABASE_OPTIONS, user: { type: "string" }, days: { type: "string" }, "dry-run": { type: "boolean" } }, argv);
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   if (values.user !== undefined && !isUuid(values.user)) {
@@ -99,6 +102,14 @@ export async function maintenanceCommand(command: string, argv: string[]): Promi
         print(rows, rows.length === 0 ? "no user has stored a memory yet" : `${table(["user_id", "active", "inactive", "quota", "used"],
           rows.map((r) => [r.user_id, r.active, r.inactive, r.quota, `${(100 * r.quota_used_ratio).toFixed(1)}%`]), { right: [1, 2, 3, 4] })}\n` +
           plural(rows.length, "user"));
+        return EXIT.ok;
+      }
+      case "indexes": {
+        const describe = (c: { user_id: string; action: string }) => `${c.action} the own index of user ${c.user_id}`;
+        const changes = values["dry-run"] ? await ownIndexChanges(db)
+          : await applyOwnIndexChanges(db, (c) => { if (!values.json) console.error(`${describe(c)} ...`); });
+        print(changes, changes.length ? `${values["dry-run"] ? "to do" : "done"}:\n${changes.map((c) => `  ${describe(c)}`).join("\n")}`
+          : "every user's own indexes are in place; none to create or drop");
         return EXIT.ok;
       }
       case "jobs": {

@@ -184,18 +184,21 @@ export type Database = {
           default_quota: number
           duplicate_threshold: number
           id: boolean
+          own_index_threshold: number
           updated_at: string
         }
         Insert: {
           default_quota?: number
           duplicate_threshold?: number
           id?: boolean
+          own_index_threshold?: number
           updated_at?: string
         }
         Update: {
           default_quota?: number
           duplicate_threshold?: number
           id?: boolean
+          own_index_threshold?: number
           updated_at?: string
         }
         Relationships: []
@@ -609,6 +612,14 @@ export type Database = {
       }
       memory_types: { Args: Record<PropertyKey, never>; Returns: string[] }
       normalize_fact: { Args: { fact: string }; Returns: string }
+      own_index_changes: {
+        Args: Record<PropertyKey, never>
+        Returns: {
+          action: string
+          statement: string
+          user_id: string
+        }[]
+      }
       schedule_maintenance: {
         Args: Record<PropertyKey, never>
         Returns: {

@@ -8,6 +8,7 @@ export interface JobHealth {
   job_name: string; schedule: string; active: boolean; last_run_at: Date | null; last_status: string | null;
   failures_last_day: number; runs_last_day: number;
 }
+export interface OwnIndexChange { user_id: string; action: "create" | "drop"; statement: string }
 export interface UserOverview { user_id: string; active: number; inactive: number; quota: number; quota_used_ratio: number }
 
 /** Users deduplicated per call when all are: each call is its own transaction. */
@@ -82,4 +83,24 @@ export async function memoryOverview(db: SqlExecutor): Promise<UserOverview[]> {
 export async function jobHealth(db: SqlExecutor): Promise<JobHealth[]> {
   const rows = await db.query<JobHealth>("select * from public.maintenance_job_health()");
   return rows.map((r) => numbers(r, ["failures_last_day", "runs_last_day"]));
+}
+
+/** The users' own HNSW indexes to create and drop (public.own_index_changes), drops first. */
+export async function ownIndexChanges(db: SqlExecutor): Promise<OwnIndexChange[]> {
+  return db.query<OwnIndexChange>("select * from public.own_index_changes()");
+}
+
+/**
+ * Carries out the changes one statement at a time, each on its own (CREATE and DROP INDEX CONCURRENTLY cannot run
+ * in a transaction): no write waits for a build. Returns what was done; a failed build stops here and leaves an
+ * invalid index, which the next run drops and builds again.
+ */
+export async function applyOwnIndexChanges(db: SqlExecutor, onChange?: (change: OwnIndexChange) => void): Promise<OwnIndexChange[]> {
+  const done: OwnIndexChange[] = [];
+  for (const change of await ownIndexChanges(db)) {
+    onChange?.(change);
+    await db.exec(change.statement);
+    done.push(change);
+  }
+  return done;
 }

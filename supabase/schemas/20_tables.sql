@@ -147,6 +147,8 @@ CREATE TABLE public.memory_settings (
     duplicate_threshold double precision DEFAULT 0.85 NOT NULL,
     default_quota integer DEFAULT 10000 NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    own_index_threshold integer DEFAULT 20000 NOT NULL,
+    CONSTRAINT memory_settings_own_index_threshold_positive CHECK ((own_index_threshold > 0)),
     CONSTRAINT memory_settings_quota_positive CHECK ((default_quota > 0)),
     CONSTRAINT memory_settings_single_row CHECK (id),
     CONSTRAINT memory_settings_threshold_range CHECK (((duplicate_threshold > (0)::double precision) AND (duplicate_threshold <= (1)::double precision)))
@@ -154,6 +156,8 @@ CREATE TABLE public.memory_settings (
 REVOKE ALL ON TABLE public.memory_settings FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON TABLE public.memory_settings IS 'The one row of service-wide settings: duplicate threshold (Jaccard and cosine) and the default per-user quota.';
+
+COMMENT ON COLUMN public.memory_settings.own_index_threshold IS 'Active memories from which a user gets indexes of their own (public.own_index_changes); an index is dropped again under half of it.';
 
 CREATE TABLE public.memory_sightings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,

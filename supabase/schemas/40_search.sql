@@ -4,6 +4,29 @@
 -- defined further down, or in a later file.
 set check_function_bodies = off;
 
+CREATE FUNCTION private.own_index_name(target uuid) RETURNS text
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select 'user_memories_embedding_' || pg_catalog.replace(target::text, '-', '')
+$$;
+REVOKE ALL ON FUNCTION private.own_index_name(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.own_index_name(target uuid) IS 'The name of a user''s own HNSW index of user_memories.';
+
+CREATE FUNCTION private.has_own_index(target uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select exists (
+    select 1 from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
+     where i.indrelid = 'public.user_memories'::regclass and c.relname = private.own_index_name(target)
+       and i.indisvalid and i.indisready)
+$$;
+REVOKE ALL ON FUNCTION private.has_own_index(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.has_own_index(target uuid) IS 'Whether the user has a valid index of their own: a concurrent build that failed leaves an invalid one, which no search may count on.';
+
 CREATE FUNCTION private.memories_by_id(target uuid, ids uuid[]) RETURNS SETOF public.user_memories
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 80
     SET search_path TO ''
@@ -22,13 +45,33 @@ CREATE FUNCTION private.nearest_memories(target uuid, query_embedding extensions
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
+    SET hnsw.ef_search TO '200'
+    SET hnsw.iterative_scan TO 'relaxed_order'
     AS $$
 #variable_conflict use_column
 declare
   v_checked uuid := private.acting_user(target);
-  -- Computed here, once: see the note at the top of this migration.
+  -- Computed here, once: see the note at the top of migration 20261125150000.
   v_bits bit varying := extensions.binary_quantize(query_embedding);
 begin
+  -- A user with an index of their own, and no filter: exact cosine order, which the index serves without reading
+  -- every memory. Planned for this call (EXECUTE), so the plan knows the user and can use the index.
+  if memory_types is null and categories is null and min_importance is null and created_after is null
+     and created_before is null and private.has_own_index(target) then
+    return query execute pg_catalog.format($query$
+      with nearest as (
+        select m.id, m.embedding::extensions.vector(%1$s) operator(extensions.<=>) $2 as distance
+          from public.user_memories m
+         where m.user_id = $1 and m.is_active and m.embedding_model = $3 and (m.expires_at is null or m.expires_at > now())
+         order by m.embedding::extensions.vector(%1$s) operator(extensions.<=>) $2
+         limit $4
+      )
+      select n.id, 1 - n.distance, (row_number() over (order by n.distance, n.id))::integer
+        from nearest n
+       order by 3$query$, public.embedding_dimensions())
+    using target, query_embedding, embedding_model, match_count;
+    return;
+  end if;
   return query
     with pool as (
       select m.id
@@ -58,7 +101,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding: candidates by Hamming distance of quantized embeddings, ranked by exact cosine.';
+COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding, ranked by exact cosine: from the user''s own HNSW index when they have one and no filter is given (public.own_index_changes), else candidates by Hamming distance of quantized embeddings, reranked.';
 
 CREATE FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40

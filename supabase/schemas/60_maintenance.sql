@@ -95,3 +95,40 @@ REVOKE ALL ON FUNCTION public.maintenance_job_health() FROM PUBLIC;
 GRANT ALL ON FUNCTION public.maintenance_job_health() TO service_role;
 
 REVOKE ALL ON FUNCTION public.schedule_maintenance() FROM PUBLIC;
+
+CREATE FUNCTION public.own_index_changes() RETURNS TABLE(user_id uuid, action text, statement text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  with existing as (
+    select pg_catalog.regexp_replace(substr(c.relname::text, 25), '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5')::uuid as owner,
+           c.relname::text as name, i.indisvalid and i.indisready as valid
+      from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
+     where i.indrelid = 'public.user_memories'::regclass and c.relname ~ '^user_memories_embedding_[0-9a-f]{32}$'
+  ),
+  threshold as (select ms.own_index_threshold as n from public.memory_settings ms),
+  -- Dropped: an invalid index (a failed build), or one whose user fell under half the threshold or is gone.
+  drops as (
+    select e.owner, 'drop'::text as action, pg_catalog.format('drop index concurrently if exists public.%I', e.name) as statement
+      from existing e
+      left join public.memory_user_stats s on s.user_id = e.owner
+     where not e.valid or coalesce(s.active_count, 0) * 2 < (select t.n from threshold t)
+  ),
+  creates as (
+    select s.user_id as owner, 'create'::text as action,
+           pg_catalog.format('create index concurrently if not exists %I on public.user_memories using hnsw '
+                             '((embedding::extensions.vector(%s)) extensions.vector_cosine_ops) where user_id = %L::uuid and is_active',
+                             private.own_index_name(s.user_id), public.embedding_dimensions(), s.user_id) as statement
+      from public.memory_user_stats s
+     where s.active_count >= (select t.n from threshold t)
+       and not exists (select 1 from existing e where e.owner = s.user_id and e.valid)
+  )
+  select c.owner, c.action, c.statement
+    from (select d.*, 0 as step from drops d union all select c.*, 1 from creates c) c
+   order by c.step, c.owner
+$$;
+REVOKE ALL ON FUNCTION public.own_index_changes() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.own_index_changes() IS 'For operators: the statements that bring users'' own HNSW indexes in line with memory_settings.own_index_threshold, drops first (failed builds, users under half the threshold or gone), then creates (users at or past it). Each is CREATE or DROP INDEX CONCURRENTLY, to be run on its own outside a transaction: npx memory indexes.';
+
+GRANT ALL ON FUNCTION public.own_index_changes() TO service_role;
