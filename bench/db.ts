@@ -8,6 +8,7 @@ import postgres from "postgres";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { checksumOf, readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
+import { applyOwnIndexChanges } from "../shared/maintenance/jobs.ts";
 import { adminSql, bootstrap, MIGRATIONS_DIR, recreateDatabase, startStack, urlFor } from "../scripts/db/local-stack.ts";
 import { databaseFor, migrationsAt } from "./lib/schema-at.ts";
 import { machine } from "./lib/machine.ts";
@@ -15,6 +16,7 @@ import { ms, summarize, timed } from "./lib/stats.ts";
 import { rng, vectorLiteral } from "./lib/vectors.ts";
 import { loadMemories, MODEL, space, THINGS, TOPICS } from "./lib/memories.ts";
 import { writeSection } from "./lib/report.ts";
+import { userSession } from "./lib/sessions.ts";
 
 const DB = "memory_bench";
 // BENCH_COMPARE_REF=<git ref>: the same data and calls on the schema at that commit too, in the same run.
@@ -102,20 +104,13 @@ async function prepared(db: string, dir: string, users = USERS): Promise<{ write
     const [{ count }] = await setup`with gone as (delete from public.user_memories where user_id in (${writer}, ${big?.id ?? writer})
       and (fact like 'stored fact %' or fact like 'bare insert %' or fact like 'probed insert %') returning 1) select count(*)::int as count from gone`;
     if (count > 0) await setup`vacuum analyze public.user_memories`;
+    // The big user's own index, as `memory indexes` builds it in production (none before 20261126150000).
+    if (await setup`select 1 from pg_proc where proname = 'own_index_changes'`.then((r) => r.length)) await applyOwnIndexChanges(postgresExecutor(setup));
     const [{ n }] = await setup`select count(*)::int as n from public.user_memories where user_id = ${reader} and is_active`;
     return { writer, reader, big: big?.id ?? null, n, version };
   } finally {
     await setup.end();
   }
-}
-
-/** One connection acting as `user` for the whole session, as PostgREST would per request. */
-async function userSession(db: string, user: string): Promise<postgres.ReservedSql & { end: () => Promise<void> }> {
-  const pool = postgres(urlFor(db), { max: 1, onnotice: () => {}, prepare: true });
-  const conn = await pool.reserve();
-  await conn`select set_config('request.jwt.claims', ${JSON.stringify({ sub: user, role: "authenticated" })}, false)`;
-  await conn`set role authenticated`;
-  return Object.assign(conn, { end: async () => { conn.release(); await pool.end(); } });
 }
 
 interface Target { db: string; user: string }
