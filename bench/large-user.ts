@@ -131,8 +131,11 @@ async function settle(sql: postgres.Sql, users: string[]) {
 async function dropOwnIndexes(sql: postgres.Sql) {
   const [{ threshold }] = await sql`select own_index_threshold as threshold from public.memory_settings`;
   await sql`update public.memory_settings set own_index_threshold = 2147483647`;
-  await applyOwnIndexChanges(postgresExecutor(sql));
-  await sql`update public.memory_settings set own_index_threshold = ${threshold}`;
+  try {
+    await applyOwnIndexChanges(postgresExecutor(sql));
+  } finally {
+    await sql`update public.memory_settings set own_index_threshold = ${threshold}`;
+  }
 }
 
 const ratio = (a: number, b: number) => `${(a / b).toFixed(2)}×`;
