@@ -62,12 +62,14 @@ async function scansAfter(user: string, before: number): Promise<number> {
 
 /** The index's scan count once every backend has flushed: unchanged over longer than the flush delay. */
 async function settledScans(user: string): Promise<number> {
-  for (let last = -1; ;) {
+  let last = await indexScans(user);
+  for (let i = 0; i < 10; i++) {
+    await sleep(1_500);
     const now = await indexScans(user);
     if (now === last) return now;
     last = now;
-    await sleep(1_500);
   }
+  throw new Error(`the scan count of ${indexName(user)} kept changing`);
 }
 
 async function nearest(user: string, query: string, types: string[] | null = null): Promise<string[]> {
