@@ -14,14 +14,15 @@
 -- through EXECUTE, planned for the call's values (a generic plan's `user_id = $1` proves no partial index's
 -- predicate), with the embedding's dimension from the domain rather than from this text. A GIN index of the user's
 -- fts was measured too and left out: the text leg of that user took as long with it (15.3-25.0 ms against
--- 15.0-27.8 ms, psql); its time is the scoring of every hit, not finding them.
+-- 15.0-27.8 ms, psql), because fetching each hit's row costs what scanning the user's covering entries does, and
+-- scoring every hit comes on top.
 
 ALTER TABLE public.memory_settings ADD COLUMN own_index_threshold integer DEFAULT 20000 NOT NULL;
 
 ALTER TABLE public.memory_settings
   ADD CONSTRAINT memory_settings_own_index_threshold_positive CHECK ((own_index_threshold > 0));
 
-COMMENT ON COLUMN public.memory_settings.own_index_threshold IS 'Active memories from which a user gets indexes of their own (public.own_index_changes); an index is dropped again under half of it.';
+COMMENT ON COLUMN public.memory_settings.own_index_threshold IS 'Active memories from which a user gets an HNSW index of their own (public.own_index_changes); it is dropped again under half of it.';
 
 CREATE FUNCTION private.own_index_name(target uuid) RETURNS text
     LANGUAGE sql IMMUTABLE

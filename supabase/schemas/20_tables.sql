@@ -157,7 +157,7 @@ REVOKE ALL ON TABLE public.memory_settings FROM PUBLIC, anon, authenticated, ser
 
 COMMENT ON TABLE public.memory_settings IS 'The one row of service-wide settings: duplicate threshold (Jaccard and cosine) and the default per-user quota.';
 
-COMMENT ON COLUMN public.memory_settings.own_index_threshold IS 'Active memories from which a user gets indexes of their own (public.own_index_changes); an index is dropped again under half of it.';
+COMMENT ON COLUMN public.memory_settings.own_index_threshold IS 'Active memories from which a user gets an HNSW index of their own (public.own_index_changes); it is dropped again under half of it.';
 
 CREATE TABLE public.memory_sightings (
     id uuid DEFAULT gen_random_uuid() NOT NULL,
