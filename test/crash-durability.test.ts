@@ -1,7 +1,8 @@
 // Acknowledged writes survive a crash of the server, as on hosted Supabase. A second cluster of the project's own
 // stack (scripts/db/ctl.sh with its own folder and port) takes stores, merges, updates and forgets on several
 // connections; its postmaster is killed with SIGKILL mid-load, `ctl.sh start` brings it back at once (waiting out
-// the recovery), and every write the client saw acknowledged is checked, with every counter against a recount.
+// the recovery), and every write the client saw acknowledged is checked, with every counter against a recount. A
+// process of the killed server that never exits does not keep the new one from starting.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { withClaims } from "../shared/db/as-user.ts";
@@ -125,4 +126,22 @@ describe("a crash of the server under load", () => {
       await sql.end();
     }
   }, 240_000);
+
+  it("comes back even when a process of the killed server has not noticed and still holds its shared memory", async () => {
+    // A backend stopped (SIGSTOP) cannot notice that its postmaster died, so it keeps the old server's segment
+    // attached, as pg_cron's launcher once did for over 30 s: the restart must end it rather than fail.
+    const sql = postgres(cluster.url, { max: 1, onnotice: () => {}, connect_timeout: 30 });
+    const [{ pid }] = await sql`select pg_backend_pid() as pid`;
+    process.kill(pid, "SIGSTOP");
+    cluster.kill();
+    await sql.end({ timeout: 1 }).catch(() => {});
+    await cluster.start();
+    expect(() => process.kill(pid, 0)).toThrow();
+    const after = postgres(cluster.url, { max: 1, onnotice: () => {} });
+    try {
+      expect((await after`select 1 as one`)[0].one).toBe(1);
+    } finally {
+      await after.end();
+    }
+  }, 120_000);
 });

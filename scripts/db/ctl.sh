@@ -33,14 +33,35 @@ is_running() {
   [[ "$state" != Z* ]]
 }
 
+# The processes still attached to a System V shared memory segment (by its key): each maps it as /SYSV<key in hex>.
+attached_to() {
+  local name pid
+  name=$(printf 'SYSV%08x' "$1")
+  for pid in $(grep -ls "/$name " /proc/[0-9]*/maps 2>/dev/null | cut -d/ -f3); do echo "$pid"; done
+}
+
 # The lock file of a server that is gone (killed, crashed) stops a new one from starting while its zombie lingers.
 # It goes only when no process of the old server is still attached to its shared memory (the interlock segment
-# whose id the lock file records): otherwise a backend of the dead server could still be writing.
+# whose key and id the lock file records): otherwise a backend of the dead server could still be writing. Such a
+# process should exit as soon as it notices that its postmaster died; one that has not within a few seconds (a
+# stopped process, a background worker busy elsewhere: pg_cron's launcher kept its segment for over 30 s once) is
+# killed, as PostgreSQL's own advice is ("terminate any old server processes").
 clear_stale_lock() {
   [ -f "$DATA/postmaster.pid" ] && ! is_running || return 0
-  local shmid attached
+  local key shmid attached orphans
+  key=$(sed -n 7p "$DATA/postmaster.pid" | awk '{print $1}')
   shmid=$(sed -n 7p "$DATA/postmaster.pid" | awk '{print $2}')
   attached=$( { ipcs -m -i "${shmid:-none}" 2>/dev/null || true; } | sed -n 's/.*nattch=\([0-9]*\).*/\1/p')
+  if [ "${attached:-0}" -gt 0 ] && [ "${1:-0}" -ge 5 ] && [ -n "$key" ]; then
+    orphans=$(attached_to "$key" | tr '\n' ' ')
+    if [ -n "${orphans// /}" ]; then
+      log "processes of the dead server that held $DATA are still attached to its shared memory: killing $orphans"
+      # shellcheck disable=SC2086
+      kill -KILL $orphans 2>/dev/null || as_owner kill -KILL $orphans 2>/dev/null || true
+      sleep 1
+      attached=$( { ipcs -m -i "${shmid:-none}" 2>/dev/null || true; } | sed -n 's/.*nattch=\([0-9]*\).*/\1/p')
+    fi
+  fi
   if [ "${attached:-0}" -eq 0 ]; then
     log "the server that held $DATA is gone; removing its lock file"
     rm -f "$DATA/postmaster.pid"
@@ -124,7 +145,7 @@ start_server() {
   # Just after a crash, backends of the killed server can still hold its shared memory for a moment: the new
   # server refuses to start until they are gone, so a failed start is retried for a while.
   for attempt in $(seq 1 30); do
-    clear_stale_lock
+    clear_stale_lock "$attempt"
     if as_owner "$PG_BIN/pg_ctl" -D "$DATA" -l "$LOG" -w -t 120 start >/dev/null; then return 0; fi
     if is_running; then return 0; fi
     sleep 1
