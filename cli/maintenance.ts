@@ -39,8 +39,19 @@ function formatStats(stats: Record<string, unknown>): string {
   }));
 }
 
+const OPTIONS = { user: { type: "string" }, days: { type: "string" }, "dry-run": { type: "boolean" } } as const;
+
+/**
+ * The options each command takes. An option a command does not take is refused, not ignored: `dedupe --dry-run`
+ * would deduplicate for real, `cleanup --user ID` would clean up every user.
+ */
+const TAKES: Record<string, (keyof typeof OPTIONS)[]> = {
+  dedupe: ["user"], cleanup: ["days"], expire: [], fold: [], stats: ["user"], jobs: [], indexes: ["dry-run"],
+};
+
 export async function maintenanceCommand(command: string, argv: string[]): Promise<number> {
-  const parsed = parseCommand(command, USAGE, { ...DATABASE_OPTIONS, user: { type: "string" }, days: { type: "string" }, "dry-run": { type: "boolean" } }, argv);
+  const own = Object.fromEntries((TAKES[command] ?? []).map((name) => [name, OPTIONS[name]])) as Partial<typeof OPTIONS>;
+  const parsed = parseCommand(command, USAGE, { ...DATABASE_OPTIONS, ...own } as typeof DATABASE_OPTIONS & typeof OPTIONS, argv);
   if (typeof parsed === "number") return parsed;
   const { values } = parsed;
   if (values.user !== undefined && !isUuid(values.user)) {

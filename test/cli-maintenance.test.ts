@@ -117,6 +117,17 @@ describe("memory maintenance commands", () => {
     expect((await memory(["stats", "--user", "nobody"])).stderr).toMatch(/--user must be a user id/);
   });
 
+  it("refuses an option the command does not take, with exit 2, before touching the database", async () => {
+    const [before] = await database.sql`select count(*)::int as n, count(*) filter (where is_active)::int as active from public.user_memories`;
+    for (const args of [["dedupe", "--dry-run"], ["cleanup", "--user", user], ["expire", "--days", "1"], ["indexes", "--user", user],
+      ["jobs", "--dry-run"], ["indexes", "--dry-run=yes"]]) {
+      const r = await memory(args);
+      expect([r.code, r.stderr.split("\n")[0]], args.join(" ")).toEqual([2, expect.stringMatching(new RegExp(`^memory ${args[0]}: .*'--`))]);
+    }
+    const [after] = await database.sql`select count(*)::int as n, count(*) filter (where is_active)::int as active from public.user_memories`;
+    expect(after).toEqual(before);
+  });
+
   it("refuses a --db-url that is not a connection string with exit 2, and no stack trace", async () => {
     const r = await run(["stats", "--db-url", "notaurl"]);
     expect(r.code).toBe(2);
