@@ -172,7 +172,7 @@ async function main() {
     await settle(sql, users);
     const [buildMs] = await timed(() => applyOwnIndexChanges(postgresExecutor(sql)));
     const [{ size }] = await sql`select pg_size_pretty(pg_relation_size(c.oid)) as size from pg_class c
-      where c.relname = ${`user_memories_embedding_${big.id.replaceAll("-", "")}`}`;
+      where c.relname = private.own_index_name(${big.id})`;
     await sql`analyze public.user_memories`;
     const indexed = await phase(big.id, ordinary.id, queries, truth, null);
     await dropOwnIndexes(sql);

@@ -44,7 +44,8 @@ async function addMemories(user: string, count: number, from: number) {
   }
 }
 
-const indexName = (user: string) => `user_memories_embedding_${user.replaceAll("-", "")}`;
+/** The name of the user's own index, as the schema gives it. */
+let indexName: (user: string) => string;
 
 async function indexScans(user: string): Promise<number> {
   await database.sql`select pg_stat_clear_snapshot()`;
@@ -89,6 +90,9 @@ beforeAll(async () => {
   database = await createTestDatabase();
   [{ dimensions }] = await database.sql`select public.embedding_dimensions() as dimensions`;
   [{ id: big }, { id: small }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()), (gen_random_uuid()) returning id`;
+  const names = new Map((await database.sql`select u as user, private.own_index_name(u) as name from unnest(${[big, small]}::uuid[]) u`)
+    .map((r) => [r.user as string, r.name as string]));
+  indexName = (user) => names.get(user)!;
   await database.sql`update public.memory_settings set own_index_threshold = ${THRESHOLD}`;
   await addMemories(big, BIG, 0);
   await addMemories(small, 5, 1000);
@@ -180,6 +184,22 @@ describe("a user's own index", () => {
     await applyOwnIndexChanges(database.db);
     await database.sql`delete from public.user_memories where user_id = ${big}`;
     expect((await ownIndexChanges(database.db)).map((c) => [c.user_id, c.action])).toEqual([[big, "drop"]]);
+  });
+
+  it("refuses a threshold that is not a positive number of memories, and keeps the one it has", async () => {
+    const [{ threshold }] = await database.sql`select own_index_threshold as threshold from public.memory_settings`;
+    for (const [value, code] of [[0, "23514"], [-5, "23514"], [null, "23502"]] as const) {
+      await expect(database.sql`update public.memory_settings set own_index_threshold = ${value}`).rejects.toMatchObject({ code });
+    }
+    expect((await database.sql`select own_index_threshold as threshold from public.memory_settings`)[0].threshold).toBe(threshold);
+  });
+
+  it("names only a user's own indexes as theirs", async () => {
+    const [row] = await database.sql`select private.own_index_owner(private.own_index_name(${big})) as own,
+      private.own_index_owner('user_memories_active_bits_idx') as other,
+      private.own_index_owner('user_memories_fts_' || replace(${big}::text, '-', '')) as other_kind,
+      private.own_index_owner('x' || private.own_index_name(${big})) as prefixed`;
+    expect(row).toEqual({ own: big, other: null, other_kind: null, prefixed: null });
   });
 
   it("may be asked for by the service role only", async () => {

@@ -14,6 +14,17 @@ REVOKE ALL ON FUNCTION private.own_index_name(uuid) FROM PUBLIC, anon, authentic
 
 COMMENT ON FUNCTION private.own_index_name(target uuid) IS 'The name of a user''s own HNSW index of user_memories.';
 
+CREATE FUNCTION private.own_index_owner(index_name text) RETURNS uuid
+    LANGUAGE sql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+  select o.owner from (select pg_catalog.substring(index_name, '([0-9a-f]{32})$')::uuid as owner) o
+   where private.own_index_name(o.owner) = index_name
+$$;
+REVOKE ALL ON FUNCTION private.own_index_owner(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.own_index_owner(index_name text) IS 'The user whose own index this is (the inverse of own_index_name), or null for any other index.';
+
 CREATE FUNCTION private.has_own_index(target uuid) RETURNS boolean
     LANGUAGE sql STABLE
     SET search_path TO ''

@@ -101,10 +101,11 @@ CREATE FUNCTION public.own_index_changes() RETURNS TABLE(user_id uuid, action te
     SET search_path TO ''
     AS $$
   with existing as (
-    select pg_catalog.regexp_replace(substr(c.relname::text, 25), '^(.{8})(.{4})(.{4})(.{4})(.{12})$', '\1-\2-\3-\4-\5')::uuid as owner,
-           c.relname::text as name, i.indisvalid and i.indisready as valid
-      from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
-     where i.indrelid = 'public.user_memories'::regclass and c.relname ~ '^user_memories_embedding_[0-9a-f]{32}$'
+    select x.* from (
+      select private.own_index_owner(c.relname::text) as owner, c.relname::text as name, i.indisvalid and i.indisready as valid
+        from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
+       where i.indrelid = 'public.user_memories'::regclass) x
+     where x.owner is not null
   ),
   threshold as (select ms.own_index_threshold as n from public.memory_settings ms),
   -- Dropped: an invalid index (a failed build), or one whose user fell under half the threshold or is gone.

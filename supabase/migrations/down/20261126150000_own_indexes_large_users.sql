@@ -7,7 +7,7 @@ declare
 begin
   for v_index in
     select c.relname from pg_catalog.pg_index i join pg_catalog.pg_class c on c.oid = i.indexrelid
-     where i.indrelid = 'public.user_memories'::regclass and c.relname ~ '^user_memories_embedding_[0-9a-f]{32}$'
+     where i.indrelid = 'public.user_memories'::regclass and private.own_index_owner(c.relname::text) is not null
   loop
     execute pg_catalog.format('drop index public.%I', v_index);
   end loop;
@@ -58,6 +58,8 @@ COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extens
 DROP FUNCTION public.own_index_changes();
 
 DROP FUNCTION private.has_own_index(uuid);
+
+DROP FUNCTION private.own_index_owner(text);
 
 DROP FUNCTION private.own_index_name(uuid);
 
