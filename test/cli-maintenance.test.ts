@@ -1,8 +1,7 @@
 // The maintenance jobs by hand: memory dedupe, cleanup, expire, fold, stats, jobs against a real database.
-import { execFile } from "node:child_process";
 import { createServer } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../scripts/db/local-stack.ts";
+import { runCli } from "./support/cli.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 import { freePort } from "./support/processes.ts";
 import { DEDUPE_BATCH } from "../shared/maintenance/jobs.ts";
@@ -10,12 +9,7 @@ import { DEDUPE_BATCH } from "../shared/maintenance/jobs.ts";
 let database: TestDatabase;
 let user: string;
 
-function memory(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args, "--db-url", database.url], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const memory = (args: string[]) => runCli([...args, "--db-url", database.url]);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -48,9 +42,8 @@ describe("memory maintenance commands", () => {
       await many.sql`with u as (insert into auth.users (id) select gen_random_uuid() from generate_series(1, ${users}) returning id)
         insert into public.user_memories (user_id, fact, memory_type, importance_score)
         select u.id, f.fact, 'fact', f.importance from u cross join (values ('Keeps bees on the roof', 0.9), ('On the roof, keeps bees', 0.2)) f(fact, importance)`;
-      const run = () => new Promise<{ stdout: string }>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "dedupe", "--json", "--db-url", many.url],
-        (_, stdout) => resolve({ stdout })));
-      expect(JSON.parse((await run()).stdout)).toEqual({ users, duplicates_found: users, duplicates_removed: users });
+      const dedupe = () => runCli(["dedupe", "--json", "--db-url", many.url]);
+      expect(JSON.parse((await dedupe()).stdout)).toEqual({ users, duplicates_found: users, duplicates_removed: users });
       const [{ active }] = await many.sql`select count(*)::int as active from public.user_memories where is_active`;
       expect(active).toBe(users);
     } finally {
@@ -102,8 +95,7 @@ describe("memory maintenance commands", () => {
     expect([unknown.code, unknown.stderr.trim()]).toEqual([1, "memory stats: no user 00000000-0000-4000-8000-0000000000aa"]);
     const empty = await createTestDatabase();
     try {
-      const r = await new Promise<{ stdout: string }>((resolve) => execFile("node", [`${ROOT}bin/memory.js`, "stats", "--db-url", empty.url],
-        (_, stdout) => resolve({ stdout })));
+      const r = await runCli(["stats", "--db-url", empty.url]);
       expect(r.stdout.trim()).toBe("no user has stored a memory yet");
     } finally {
       await empty.drop();
@@ -164,9 +156,4 @@ describe("memory maintenance commands", () => {
 });
 
 /** The CLI with exactly these arguments (no --db-url added). */
-function run(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args], { env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const run = runCli;

@@ -1,7 +1,6 @@
 // memory history and memory unmerge: what was said about a memory, and undoing a merge, from the operator's shell.
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../scripts/db/local-stack.ts";
+import { runCli } from "./support/cli.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
 let database: TestDatabase;
@@ -9,12 +8,7 @@ let user: string;
 let keeper: string;
 let sighting: string;
 
-function memory(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args, "--db-url", database.url], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const memory = (args: string[]) => runCli([...args, "--db-url", database.url]);
 
 beforeAll(async () => {
   database = await createTestDatabase();

@@ -4,9 +4,9 @@
 // statement timeout), and service resumes without restarting anything. The CLI says the database is unavailable
 // and exits 1, without a stack trace.
 import type { ChildProcess } from "node:child_process";
-import { execFile } from "node:child_process";
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.ts";
 import { LOCAL_JWT_SECRET, localIssuer, userToken } from "../local/demo-auth.ts";
 import { ROOT } from "../scripts/db/local-stack.ts";
 import { ISSUER, SECRET } from "./support/http.ts";
@@ -33,12 +33,7 @@ afterAll(async () => {
   await cluster?.remove();
 });
 
-function cli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args, "--db-url", cluster.url], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const cli = (args: string[]) => runCli([...args, "--db-url", cluster.url]);
 
 async function call(endpoint: Endpoint): Promise<Answer> {
   const started = performance.now();

@@ -2,9 +2,8 @@
 // memory_settings.own_index_threshold and drops it under half of it, rebuilds one a failed build left invalid, and
 // nearest_memories uses it (the index's own scan count rises) for that user's unfiltered searches only, with the
 // answers of the exact path.
-import { execFile } from "node:child_process";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ROOT } from "../scripts/db/local-stack.ts";
+import { runCli } from "./support/cli.ts";
 import { applyOwnIndexChanges, ownIndexChanges } from "../shared/maintenance/jobs.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
@@ -17,12 +16,7 @@ let big: string;
 let small: string;
 let dimensions: number;
 
-function memory(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args, "--db-url", database.url], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const memory = (args: string[]) => runCli([...args, "--db-url", database.url]);
 
 /** A deterministic embedding: a different direction for every seed. */
 function embedding(seed: number): string {

@@ -2,13 +2,12 @@
 // the same user, over HTTP, with the client, and with `memory export` / `memory import`. Everything said comes across
 // (versions, sightings, conversations, access), a second import changes nothing, an import never writes another
 // user's rows, and a document the project cannot take is refused whole with a 4xx naming the field.
-import { execFile } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { runCli } from "./support/cli.ts";
 import { createMemoryClient } from "../client/index.ts";
-import { ROOT } from "../scripts/db/local-stack.ts";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import type { ExportDocument } from "../shared/schemas/export.ts";
 import { call, startApi, type ApiFixture } from "./support/http.ts";
@@ -33,12 +32,7 @@ async function rowCounts(api: ApiFixture, userId: string) {
   return counts;
 }
 
-function memoryCli(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("node", [`${ROOT}bin/memory.js`, ...args], (error, stdout, stderr) =>
-      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }));
-  });
-}
+const memoryCli = (args: string[]) => runCli(args);
 
 beforeAll(async () => {
   [from, to] = await Promise.all([startApi({ embedder: new OfflineEmbedder() }), startApi({ embedder: new OfflineEmbedder() })]);
