@@ -121,6 +121,7 @@ export type Database = {
           idempotency_key: string
           memory_id: string
           related: NonNullable<Json>
+          relation: string | null
           sighting_id: string | null
           status: string
           user_id: string
@@ -131,6 +132,7 @@ export type Database = {
           idempotency_key: string
           memory_id: string
           related?: NonNullable<Json>
+          relation?: string | null
           sighting_id?: string | null
           status: string
           user_id: string
@@ -141,6 +143,7 @@ export type Database = {
           idempotency_key?: string
           memory_id?: string
           related?: NonNullable<Json>
+          relation?: string | null
           sighting_id?: string | null
           status?: string
           user_id?: string
@@ -462,6 +465,13 @@ export type Database = {
       expire_memories: { Args: { batch_size?: number }; Returns: number }
       export_user_data: { Args: { user_id?: string }; Returns: Json }
       fact_key: { Args: { fact: string }; Returns: string }
+      fact_relation: {
+        Args: { known: string; said: string }
+        Returns: {
+          reason: string
+          relation: string
+        }[]
+      }
       fact_value_difference: { Args: { a: string; b: string }; Returns: string }
       fact_words: { Args: { fact: string }; Returns: string[] }
       find_duplicate_memories: {
@@ -681,12 +691,14 @@ export type Database = {
           importance_score?: number
           memory_type?: string
           metadata?: Json
+          on_conflict?: string
           source_conversation_id?: string
           user_id?: string
         }
         Returns: {
           id: string
           related: Json
+          relation: string
           sighting_id: string
           status: string
           version: number

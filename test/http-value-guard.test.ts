@@ -60,7 +60,8 @@ describe("value-aware duplicates", () => {
     expect([a.status, a.body.status]).toEqual([201, "created"]);
     expect([b.status, b.body.status]).toEqual([201, "distinct"]);
     expect(b.body.id).not.toBe(a.body.id);
-    expect(b.body.related).toEqual([{ id: a.body.id, similarity: expect.any(Number), reason: expect.stringMatching(reason) }]);
+    expect(b.body.relation).toBe("conflicts");
+    expect(b.body.related).toEqual([{ id: a.body.id, similarity: expect.any(Number), reason: expect.stringMatching(reason), relation: "conflicts" }]);
     expect(b.body.related[0].similarity).toBeGreaterThanOrEqual(0.85);
     expect(await activeFacts(user)).toEqual([first, second]);
   });

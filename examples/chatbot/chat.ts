@@ -1,6 +1,6 @@
 // One turn of a chatbot with long-term memory, on the typed client: recall what bears on the user's message, answer
-// with it in the prompt, then store the facts the message states, saying which were new, already known, or set
-// apart from a memory they contradict (`related`: a value differs, so both are kept).
+// with it in the prompt, then store the facts the message states, saying which were new, already known, added a
+// detail to a memory (refined), or set apart from a memory they contradict (`related`: both are kept).
 import type { MemoryClient, SearchResult, StoreOutcome } from "../../client/index.ts";
 import type { ChatModel, Fact } from "./model.ts";
 
@@ -37,7 +37,8 @@ export async function chatTurn(chat: Chat, userMessage: string): Promise<Turn> {
   const remembered: Turn["remembered"] = [];
   for (const fact of await chat.model.extractFacts(userMessage)) {
     const outcome = await chat.memory.store({ fact: fact.fact, memory_type: fact.memory_type });
-    const conflicts = await Promise.all(outcome.related.map(async (r) => ({ fact: await currentFact(chat.memory, r.id), reason: r.reason })));
+    const conflicting = outcome.related.filter((r) => r.relation !== "refines");
+    const conflicts = await Promise.all(conflicting.map(async (r) => ({ fact: await currentFact(chat.memory, r.id), reason: r.reason })));
     remembered.push({ fact, outcome, conflicts });
   }
   return { reply, recalled, remembered };
@@ -48,6 +49,7 @@ export function describeTurn(turn: Turn): string {
   const lines = [`assistant: ${turn.reply}`];
   for (const { fact, outcome, conflicts } of turn.remembered) {
     if (outcome.status === "duplicate") lines.push(`  (already knew: ${fact.fact})`);
+    else if (outcome.status === "refined") lines.push(`  (added a detail to what I knew: ${fact.fact})`);
     else lines.push(`  (remembered: ${fact.fact})`);
     for (const c of conflicts) lines.push(`  (kept apart from "${c.fact}": ${c.reason}; both are kept, the newer is the new memory)`);
   }

@@ -10,8 +10,8 @@ import { callFunction } from "./sql-call.ts";
 import { portabilityRoutes } from "./portability.ts";
 import { byMethod } from "./serve.ts";
 
-/** store_memory's outcome: status created | distinct (a new memory, near others a value sets apart) | duplicate. */
-interface Stored { id: string; status: string; version: number; sighting_id: string | null; related: unknown[] }
+/** store_memory's outcome: status created | distinct | duplicate | refined | superseded, and the statement's relation. */
+interface Stored { id: string; status: string; version: number; sighting_id: string | null; related: unknown[]; relation: string | null }
 interface Outcome { id: string; status: string; version: number }
 
 export function memoryStoreHandler(deps: HandlerDeps) {
@@ -33,9 +33,11 @@ export function memoryStoreHandler(deps: HandlerDeps) {
           expires_at: [body.expires_at, "timestamptz"],
           idempotency_key: [body.idempotency_key ?? req.headers.get("idempotency-key") ?? undefined, "text"],
           user_id: [as.userId, "uuid"],
+          on_conflict: [body.on_conflict, "text"],
         }));
-      // A new memory is 201, whether or not it has near memories a value sets apart; a merge is 200.
-      return json({ ...outcome, embedding: embedding ? "stored" : "pending" }, outcome.status === "duplicate" ? 200 : 201);
+      // A new memory is 201, whether or not it conflicts with others; a merge or a new version of a memory is 200.
+      const created = outcome.status === "created" || outcome.status === "distinct";
+      return json({ ...outcome, embedding: embedding ? "stored" : "pending" }, created ? 201 : 200);
     },
 
     async "POST /unmerge"(req) {

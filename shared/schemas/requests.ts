@@ -18,6 +18,8 @@ export const StoreRequest = z.strictObject({
   metadata: jsonObject.optional(),
   expires_at: timestamp.nullable().optional(),
   idempotency_key: text.optional(),
+  on_conflict: z.enum(["keep", "supersede"]).optional()
+    .describe("a statement that conflicts with a memory: keep both (default), or make it that memory's new version"),
   ...actingFor,
 });
 

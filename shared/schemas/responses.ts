@@ -8,16 +8,21 @@ const id = uuid;
 const at = z.string().describe("an ISO 8601 date-time");
 const json = z.record(z.string(), z.unknown());
 
-/** A memory that a stored fact is close to but not a duplicate of, and the value that sets them apart. */
+/** How a statement stands to what is known: the same, the same with more, at odds, or new. */
+export const Relation = z.enum(["new", "duplicate", "refines", "conflicts"]);
+
+/** A memory that a stored fact refines or conflicts with, and what sets them apart. */
 export const Related = z.object({
   id,
   similarity: z.number(),
-  reason: z.string().describe("what sets the two apart, e.g. \"number differs\""),
+  reason: z.string().describe("what sets the two apart, e.g. \"number differs\", \"order or roles differ\", \"adds a detail\""),
+  relation: Relation.exclude(["new", "duplicate"]).optional(),
 }).meta({ id: "Related" });
 
 export const StoreOutcome = z.object({
-  id: id.describe("the memory: new (created, distinct) or the one this fact repeats (duplicate)"),
-  status: z.enum(["created", "distinct", "duplicate"]),
+  id: id.describe("the memory: new (created, distinct), the one this fact repeats (duplicate), or the new version of the one it refines or supersedes (refined, superseded)"),
+  status: z.enum(["created", "distinct", "duplicate", "refined", "superseded"]),
+  relation: Relation.nullable().describe("duplicate: the same meaning; refines: the same fact with a detail added; conflicts: a value, a role or order, a tense, a polarity, a comparison or a quantity differs; new"),
   version: z.int(),
   sighting_id: id.nullable().describe("when the fact repeated a memory: the record of this statement"),
   related: z.array(Related),

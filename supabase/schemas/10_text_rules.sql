@@ -114,12 +114,390 @@ REVOKE ALL ON FUNCTION private.capitalized_as_name(text, text, boolean) FROM PUB
 
 COMMENT ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) IS 'Whether a word appears capitalized in a fact as a name would: inside a sentence, or opening one when may_open and it is not inflected like a verb.';
 
-CREATE FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) RETURNS text
-    LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
+CREATE FUNCTION private.filler_words() RETURNS text[]
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select array[
+    -- articles: "the user" and "user" say the same
+    'a', 'an', 'the',
+    -- emphasis and hedges that add no fact
+    'really', 'actually', 'honestly', 'basically', 'definitely', 'just', 'truly', 'certainly', 'literally', 'simply',
+    'indeed', 'totally', 'absolutely', 'quite', 'very', 'so', 'also', 'too', 'surely', 'seriously', 'genuinely',
+    'kinda', 'sorta', 'um', 'uh', 'oh', 'hey', 'well', 'yeah', 'ok', 'okay', 'fyi', 'btw', 'anyway', 'anyways',
+    -- reporting: who said it is not part of the fact
+    'apparently', 'mentioned', 'mentions', 'said', 'says', 'told', 'tells', 'stated', 'states', 'noted', 'notes',
+    'claims', 'claimed', 'reports', 'reported', 'shared',
+    -- "now" and "currently" restate the present tense every statement has
+    'now', 'currently', 'nowadays', 'presently', 'lately']
+$$;
+REVOKE ALL ON FUNCTION private.filler_words() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.filler_words() IS 'Words a statement can carry without changing its fact (articles, emphasis, reporting verbs, "now"): private.fact_tokens leaves them out, so "Honestly, the user really enjoys jazz" and "User enjoys jazz" are one fact.';
+
+GRANT ALL ON FUNCTION private.filler_words() TO authenticated;
+GRANT ALL ON FUNCTION private.filler_words() TO service_role;
+
+CREATE FUNCTION private.fact_tokens(fact text) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_forms jsonb := private.word_forms();
+  v_values jsonb := private.value_words();
+  v_filler text[] := private.filler_words();
+  v_text text;
+  v_raw text;
+  v_base text;
+  v_suffix text;
+  v_parts text[];
+  v_part text;
+  v_word text;
+  v_value text;
+  v_hour integer;
+  v_out text[] := '{}'::text[];
+begin
+  v_text := lower(translate(fact, '’‘`´', ''''''''''));
+  -- Times and amounts written in one piece: "9am", "9 a.m.", "3,000".
+  v_text := regexp_replace(v_text, '\m([ap])\.m\.?', '\1m', 'g');
+  v_text := regexp_replace(v_text, '([[:digit:]])(am|pm)\M', '\1 \2', 'g');
+  v_text := regexp_replace(v_text, '([[:digit:]]),([[:digit:]]{3})\M', '\1\2', 'g');
+  v_text := regexp_replace(v_text, 'o''clock', ' ', 'g');
+  v_text := replace(v_text, '&', ' and ');
+  -- A currency sign after its amount, where the unit's word goes: "$15" as "15 dollars".
+  v_text := regexp_replace(v_text, '([$€£¥₹])[[:space:]]*([[:digit:]][[:digit:].]*)', '\2 \1', 'g');
+  -- A day before its month ("12 September") as after it ("September 12").
+  v_text := regexp_replace(v_text, '\m([[:digit:]]{1,2})(st|nd|rd|th)?(\s+of)?\s+(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\M',
+                           '\4 \1', 'g');
+  for v_raw in select m[1] from regexp_matches(v_text, '([[:digit:]]{1,2}:[[:digit:]]{2}|[[:alnum:]]+(?:''[[:alpha:]]+)*|[$€£¥₹%°]|[,;:()]|--|[[:space:]]-[[:space:]])', 'g') m loop
+    v_parts := null;
+    if v_raw ~ '^[$€£¥₹%°]$' then
+      -- A sign is its unit's word: "$20" and "20 dollars" are one amount, "$20" and "€20" are not.
+      v_parts := array[case v_raw when '$' then 'dollar' when '€' then 'euro' when '£' then 'gbp' when '¥' then 'yen'
+                                  when '₹' then 'rupee' when '%' then 'percent' else 'degree' end];
+    elsif v_raw !~ '[[:alnum:]]' then
+      -- Where a clause or a phrase set off by commas ends: what the rules of order read.
+      if v_out[cardinality(v_out)] is distinct from ',' and cardinality(v_out) > 0 then
+        v_out := v_out || ','::text;
+      end if;
+      continue;
+    elsif v_raw ~ '^[[:digit:]]{1,2}:[[:digit:]]{2}$' then
+      -- A clock time: "09:00" and "9 am", "21:30" and "9 30 pm" are the same time.
+      v_hour := split_part(v_raw, ':', 1)::integer;
+      v_parts := array[case when v_hour % 12 = 0 then 12 else v_hour % 12 end::text];
+      if split_part(v_raw, ':', 2) <> '00' then
+        v_parts := v_parts || ltrim(split_part(v_raw, ':', 2), '0');
+      end if;
+      if v_hour >= 12 and v_hour <= 23 then
+        v_parts := v_parts || 'pm'::text;
+      elsif v_hour = 0 or v_raw ~ '^0' then
+        v_parts := v_parts || 'am'::text;
+      end if;
+    elsif v_forms ? v_raw then
+      v_parts := string_to_array(v_forms ->> v_raw, ' ');
+    elsif v_raw ~ 'n''t$' then
+      v_parts := array[left(v_raw, -3), 'not'];
+    elsif v_raw ~ '''[[:alpha:]]+$' then
+      v_base := substring(v_raw from '^(.*)''[[:alpha:]]+$');
+      v_suffix := substring(v_raw from '''[[:alpha:]]+$');
+      if v_forms ? v_suffix then
+        v_parts := array[v_base] || string_to_array(v_forms ->> v_suffix, ' ');
+      elsif v_suffix = '''s' and v_base in ('he', 'she', 'it', 'there', 'here', 'who', 'where', 'how', 'what', 'that', 'this') then
+        v_parts := array[v_base, 'is'];
+      elsif v_suffix = '''d' then
+        v_parts := array[v_base, 'would'];
+      else
+        -- A possessive: "user's" is "user" and its "s", as normalize_fact splits it.
+        v_parts := array[v_base, ltrim(v_suffix, '''')];
+      end if;
+    else
+      v_parts := array[v_raw];
+    end if;
+    foreach v_part in array v_parts loop
+      foreach v_word in array coalesce(string_to_array(coalesce(v_forms ->> v_part, v_part), ' '), '{}') loop
+        v_word := replace(v_word, '''', '');
+        continue when v_word = '' or v_word = any (v_filler);
+        -- Numbers as digits, ordinals as their number: "two", "2"; "3rd", "third", "3".
+        v_value := v_values ->> v_word;
+        if v_value like 'number:%' and v_word !~ '^(primary|secondary|tertiary)$' then
+          v_word := substr(v_value, 8);
+        elsif v_word ~ '^[[:digit:]]+(st|nd|rd|th)$' then
+          v_word := substring(v_word from '^[[:digit:]]+');
+        elsif v_word ~ '^0[[:digit:]]+$' then
+          v_word := ltrim(v_word, '0');
+        end if;
+        v_out := v_out || v_word;
+      end loop;
+    end loop;
+  end loop;
+  -- "9 pm" written after a 24-hour time already read as pm.
+  if v_out[cardinality(v_out)] = ',' then
+    v_out := v_out[:cardinality(v_out) - 1];
+  end if;
+  return array(select t from unnest(v_out) with ordinality u(t, n)
+                where not (t in ('am', 'pm') and n > 1 and v_out[n - 1] = t) order by n);
+end
+$_$;
+REVOKE ALL ON FUNCTION private.fact_tokens(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.fact_tokens(fact text) IS 'A fact''s words as the relation rules read it, in order, with a '','' where a comma, semicolon, colon or dash sets a phrase off: lower case, contractions expanded (private.word_forms), British spellings American, numbers as digits and ordinals as their number, clock times in one form (09:00 = 9:00 am = 9 am), filler words left out (private.filler_words).';
+
+GRANT ALL ON FUNCTION private.fact_tokens(fact text) TO authenticated;
+GRANT ALL ON FUNCTION private.fact_tokens(fact text) TO service_role;
+
+CREATE FUNCTION private.relation_words() RETURNS jsonb
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select jsonb_object_agg(r.word, r.role) from (values
+    -- What a phrase's first word says of the words after it; a word may say two things ('to' Lisbon, 'to' tea).
+    ('from', 'source'), ('to', 'goal|alternative'), ('into', 'goal'), ('onto', 'goal'), ('towards', 'goal'),
+    ('toward', 'goal'), ('over', 'alternative'), ('than', 'alternative'), ('instead', 'alternative'),
+    ('rather', 'alternative'), ('versus', 'alternative'), ('vs', 'alternative'), ('before', 'before'),
+    ('until', 'before'), ('till', 'before'), ('after', 'after'), ('since', 'after'), ('under', 'below'),
+    ('below', 'below'), ('beneath', 'below'), ('above', 'above'), ('inside', 'inside'), ('within', 'inside'),
+    ('outside', 'outside'), ('with', 'with'), ('without', 'without'), ('by', 'by'), ('for', 'for'),
+    ('at', 'place'), ('in', 'place'), ('on', 'place'), ('near', 'place'), ('of', 'of'), ('about', 'about'),
+    ('as', 'as'), ('across', 'place'), ('along', 'place'), ('among', 'place'), ('around', 'place'),
+    ('during', 'time'), ('through', 'place'), ('throughout', 'place'), ('per', 'time'), ('via', 'place'),
+    ('upon', 'place'), ('beside', 'place'), ('besides', 'place'), ('between', 'place'), ('behind', 'place'),
+    ('beyond', 'place'), ('despite', 'despite'), ('except', 'except'), ('like', 'as'),
+    -- Words that join clauses: each starts a clause of its own.
+    ('and', 'clause'), ('or', 'clause'), ('but', 'clause'), ('while', 'clause'), ('whereas', 'clause'),
+    ('although', 'clause'), ('though', 'clause'), ('because', 'clause'), ('yet', 'clause'), ('plus', 'clause'),
+    ('when', 'clause'), ('whenever', 'clause'), ('if', 'clause'), ('unless', 'clause'),
+    -- Words that open a time phrase before a time word ("every morning").
+    ('every', 'opens time'), ('each', 'opens time'), ('last', 'opens time'), ('next', 'opens time'),
+    -- Personal pronouns, as subject and object alike: who does what to whom is a role.
+    ('him', 'pronoun he'), ('he', 'pronoun he'), ('her', 'pronoun she'), ('she', 'pronoun she'),
+    ('them', 'pronoun they'), ('they', 'pronoun they'), ('me', 'pronoun i'), ('i', 'pronoun i'),
+    ('us', 'pronoun we'), ('we', 'pronoun we')) as r(word, role)
+$$;
+REVOKE ALL ON FUNCTION private.relation_words() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.relation_words() IS 'The words that give the words after them a role (private.fact_roles): prepositions and comparators by what they say (source, goal, alternative, before, ...), the words that join clauses, the openers of time phrases, and the personal pronouns (one role whether subject or object).';
+
+GRANT ALL ON FUNCTION private.relation_words() TO authenticated;
+GRANT ALL ON FUNCTION private.relation_words() TO service_role;
+
+CREATE FUNCTION private.is_time_word(word text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select coalesce(private.value_words() ->> word, '')
+         ~ '^(date|frequency):|^amount:(times|hour|minute|second|day|week|fortnight|month|year|decade)$'
+$$;
+REVOKE ALL ON FUNCTION private.is_time_word(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.is_time_word(word text) IS 'Whether a word says when or how often (a day, month, time of day, season, frequency or a unit of time): what a time phrase holds.';
+
+GRANT ALL ON FUNCTION private.is_time_word(word text) TO authenticated;
+GRANT ALL ON FUNCTION private.is_time_word(word text) TO service_role;
+
+CREATE FUNCTION private.fact_roles(tokens text[]) RETURNS TABLE(word text, clause integer, role text, core_order integer, segment integer)
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_relations jsonb := private.relation_words();
+  v_values jsonb := private.value_words();
+  v_t text[] := tokens;
+  v_n integer := cardinality(tokens);
+  v_word text;
+  v_kind text;
+  v_clause integer := 1;
+  v_role text := 'core';
+  v_filled boolean := false;
+  v_core integer := 0;
+  v_clause_core integer := 0;
+  v_fronted boolean := false;
+  v_time boolean;
+  v_segment integer := 1;
+begin
+  -- Two words joined by "and" or "or" say the same in either order ("tea and coffee"): put them in one order.
+  for i in 2 .. v_n - 1 loop
+    -- Only where the second word ends the phrase: in "Lyon and studied in Paris" a clause starts.
+    if v_t[i] in ('and', 'or') and private.is_content_word(v_t[i - 1]) and private.is_content_word(v_t[i + 1])
+       and (i + 1 = v_n or v_t[i + 2] = ',' or v_relations ->> v_t[i + 2] = 'clause'
+            or coalesce(v_values ->> v_t[i + 2], '') ~ '^(date|frequency):') then
+      if v_t[i - 1] > v_t[i + 1] then
+        v_word := v_t[i - 1];
+        v_t[i - 1] := v_t[i + 1];
+        v_t[i + 1] := v_word;
+      end if;
+      v_t[i] := '&';
+    end if;
+  end loop;
+  for i in 1 .. v_n loop
+    v_word := v_t[i];
+    v_kind := v_relations ->> v_word;
+    continue when v_word = '&';
+    if v_word = ',' then
+      v_role := 'core';
+      v_fronted := false;
+      v_segment := v_segment + 1;
+      continue;
+    elsif v_kind = 'clause' then
+      v_clause := v_clause + 1;
+      v_segment := v_segment + 1;
+      v_role := 'core';
+      v_filled := false;
+      v_fronted := false;
+      v_clause_core := 0;
+      continue;
+    end if;
+    v_time := private.is_time_word(v_word);
+    -- "rather" compares only before "than"; "instead of" is one word.
+    if v_word = 'rather' and v_t[i + 1] is distinct from 'than' then
+      v_kind := null;
+    elsif v_word = 'of' and v_t[i - 1] = 'instead' then
+      continue;
+    end if;
+    -- Where a phrase ends without a word to say so: a time phrase with its time words and numbers ("every morning
+    -- drinks coffee"), a phrase before the clause's subject after one word unless a comma closes it ("In Lisbon the
+    -- user").
+    if v_role <> 'core' and v_filled and (v_kind is null or v_kind like 'pronoun %') then
+      if v_role = 'time' then
+        if not (v_time or v_word ~ '^[[:digit:]]' or coalesce(v_values ->> v_word, '') ~ '^(number|amount):') then
+          v_role := 'core';
+        end if;
+      elsif v_fronted and ',' <> all (v_t[i:]) and not (v_time or v_word ~ '^[[:digit:]]') then
+        v_role := 'core';
+      end if;
+    end if;
+    if v_kind = 'opens time' then
+      if private.is_time_word(v_t[i + 1]) or v_t[i + 1] ~ '^[[:digit:]]' then
+        v_role := 'time';
+        v_filled := false;
+        v_fronted := v_clause_core = 0;
+      end if;
+      continue;
+    elsif v_kind like 'pronoun %' then
+      v_word := substr(v_kind, 9);
+    elsif v_kind is not null then
+      v_role := v_kind;
+      v_filled := false;
+      v_fronted := v_clause_core = 0;
+      continue;
+    elsif not private.is_content_word(v_word) then
+      continue;
+    end if;
+    -- A time word after the words of a phrase starts a time phrase ("of medication every morning"), and so does a
+    -- number before one ("three times a week").
+    if v_role <> 'time' and ((v_time and (v_role in ('core', 'place') or v_filled))
+                             or (v_word ~ '^[[:digit:]]' and private.is_time_word(v_t[i + 1]))) then
+      v_role := 'time';
+      v_fronted := v_clause_core = 0;
+    end if;
+    word := v_word;
+    clause := v_clause;
+    role := v_role;
+    segment := v_segment;
+    core_order := null;
+    v_filled := true;
+    if v_role = 'core' then
+      v_core := v_core + 1;
+      v_clause_core := v_clause_core + 1;
+      core_order := v_core;
+    end if;
+    return next;
+  end loop;
+end
+$$;
+REVOKE ALL ON FUNCTION private.fact_roles(text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.fact_roles(tokens text[]) IS 'The role of each content word of a fact (its private.fact_tokens): the clause it is in, and either its place in the clause''s core (subject, verb, object in order) or the kind of phrase it is in (source, goal, alternative, time, ...), and the segment (the stretch between commas or clause words) it stands in. Two words joined by and/or are put in one order.';
+
+GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO service_role;
+
+CREATE FUNCTION private.is_content_word(word text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select pg_catalog.ts_lexize('english_stem', word) <> '{}' and not private.relation_words() ? word
+$$;
+REVOKE ALL ON FUNCTION private.is_content_word(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.is_content_word(word text) IS 'Whether a word carries content: not an English stop word, and no word of private.relation_words.';
+
+GRANT ALL ON FUNCTION private.is_content_word(word text) TO authenticated;
+GRANT ALL ON FUNCTION private.is_content_word(word text) TO service_role;
+
+CREATE FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) RETURNS boolean
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  with ra as (select distinct on (r.word) r.* from private.fact_roles(a_tokens) r order by r.word, r.clause, r.core_order),
+       rb as (select distinct on (r.word) r.* from private.fact_roles(b_tokens) r order by r.word, r.clause, r.core_order),
+       common as materialized (
+         select ra.word, ra.clause as a_clause, rb.clause as b_clause, ra.role as a_role, rb.role as b_role,
+                ra.core_order as a_core, rb.core_order as b_core, ra.segment as a_segment, rb.segment as b_segment
+           from ra join rb using (word))
+  select (select count(*) from common) >= 2 and (
+    -- A word in another kind of phrase ("cats" preferred, then the ones "to" which dogs are).
+    exists (select 1 from common c
+             where not string_to_array(c.a_role, '|') operator(pg_catalog.&&) string_to_array(c.b_role, '|'))
+    -- Words that shared a clause now apart, or the other way round ("bike in the garage and car in the street").
+    or exists (select 1 from common x join common y on x.word < y.word
+                where (x.a_clause = y.a_clause) <> (x.b_clause = y.b_clause))
+    -- Two words of one clause's core in the other order (subject and object swapped), unless a comma sets one
+    -- apart from the other on either side: that stretch moved whole ("Miso and Tofu: has two cats called").
+    or exists (select 1 from common x join common y on x.word < y.word
+                where x.a_core is not null and y.a_core is not null and x.b_core is not null and y.b_core is not null
+                  and x.a_clause = y.a_clause and x.a_segment = y.a_segment and x.b_segment = y.b_segment
+                  and (x.a_core < y.a_core) <> (x.b_core < y.b_core)))
+$$;
+REVOKE ALL ON FUNCTION private.roles_differ(text[], text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) IS 'Whether the words two facts share stand in other roles (private.fact_roles): in another kind of phrase, in another order in the core, or grouped into other clauses. Whole phrases and clauses may move; "cats to dogs" and "dogs to cats" differ.';
+
+GRANT ALL ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) TO service_role;
+
+CREATE FUNCTION private.denied_words(tokens text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+declare
+  v_vocabulary jsonb := private.value_words();
+  v_word text;
+  v_next boolean := false;
+  v_denied text[] := '{}'::text[];
+begin
+  -- Each negation is read with the first word after it that is no stop word ("not ... meat", "without sugar").
+  foreach v_word in array tokens loop
+    if v_vocabulary ->> v_word = 'negation' then
+      v_denied := v_denied || 'not'::text;
+      v_next := true;
+    elsif v_next and v_word <> ',' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+      v_denied := v_denied || v_word;
+      v_next := false;
+    end if;
+  end loop;
+  return array(select t from unnest(v_denied) t order by t);
+end
+$$;
+REVOKE ALL ON FUNCTION private.denied_words(text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.denied_words(tokens text[]) IS 'What a fact''s tokens deny, sorted: a ''not'' for each negation and the first content word after it.';
+
+GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO service_role;
+
+CREATE FUNCTION private.value_difference(a_fact text, b_fact text) RETURNS text
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $_$
 declare
   v_vocabulary jsonb := private.value_words();
+  v_verbs jsonb := private.verb_forms();
+  -- With the commas: where phrases are set off matters to the order of words, not to the words.
+  v_a_tokens text[] := private.fact_tokens(a_fact);
+  v_b_tokens text[] := private.fact_tokens(b_fact);
+  v_a_words text[];
+  v_b_words text[];
   v_fact text;
   v_mine text[];
   v_other text[];
@@ -133,18 +511,23 @@ declare
   v_differing text[] := '{}'::text[];
   v_at integer;
   v_class text;
-  v_denied text[];
-  v_denied_a text[];
   v_written_in_digits text[] := '{}'::text[];
   -- Whether each side has a word of its own that is no value, no stop word and no filler.
   v_own_word boolean[] := array[false, false];
-  v_next boolean;
+  v_maybe_past boolean[] := array[false, false];
 begin
-  if not (a_words operator(pg_catalog.<@) b_words and b_words operator(pg_catalog.<@) a_words) then
+  -- The same words in the same order, or joined otherwise ("e-mail", "email"): the same statement.
+  if array_remove(v_a_tokens, ',') = array_remove(v_b_tokens, ',')
+     or array_to_string(array_remove(v_a_tokens, ','), '') = array_to_string(array_remove(v_b_tokens, ','), '') then
+    return null;
+  end if;
+  v_a_words := array(select distinct w from unnest(v_a_tokens) w where w <> ',' order by w);
+  v_b_words := array(select distinct w from unnest(v_b_tokens) w where w <> ',' order by w);
+  if not (v_a_words operator(pg_catalog.<@) v_b_words and v_b_words operator(pg_catalog.<@) v_a_words) then
     for v_side in 1 .. 2 loop
       v_fact := case v_side when 1 then a_fact else b_fact end;
-      v_mine := case v_side when 1 then a_words else b_words end;
-      v_other := case v_side when 1 then b_words else a_words end;
+      v_mine := case v_side when 1 then v_a_words else v_b_words end;
+      v_other := case v_side when 1 then v_b_words else v_a_words end;
       foreach v_word in array v_mine loop
         continue when v_word = any (v_other);
         v_known := v_vocabulary ->> v_word;
@@ -162,6 +545,17 @@ begin
           end if;
         elsif v_known <> '' then
           v_found := array[v_known];
+        elsif (v_verbs ->> v_word) ~ ' (past|participle)$'
+              or (v_word ~ 'ed$' and pg_catalog.ts_lexize('english_stem', v_word) <> array[v_word]
+                  and exists (select 1 from unnest(v_other) o
+                               where not o = any (v_mine)
+                                 and pg_catalog.ts_lexize('english_stem', o) = pg_catalog.ts_lexize('english_stem', v_word))) then
+          -- A verb in the past: irregular ("went"), or the other side's verb with -ed ("lived" for "lives").
+          v_found := array['tense:past'];
+        elsif v_word ~ 'ed$' and pg_catalog.ts_lexize('english_stem', v_word) <> array[v_word] then
+          -- Any other -ed word may be a past verb or an adjective ("employed"): past only beside another past
+          -- ("purchased" for "bought"), where it keeps the two sides' time the same.
+          v_maybe_past[v_side] := true;
         -- A name: capitalized somewhere, and no stop word.
         elsif (strpos(v_fact, initcap(v_word)) > 0 or strpos(v_fact, upper(v_word)) > 0)
               and private.capitalized_as_name(v_fact, v_word, v_known is null)
@@ -182,13 +576,21 @@ begin
         end loop;
       end loop;
     end loop;
-    -- How often counts only when both facts say it.
-    if not exists (select 1 from unnest(v_b) t where t like 'frequency:%') then
-      v_a := array(select t from unnest(v_a) t where t not like 'frequency:%');
+    if v_maybe_past[1] and 'tense:past' = any (v_b) then
+      v_a := v_a || 'tense:past'::text;
     end if;
-    if not exists (select 1 from unnest(v_a) t where t like 'frequency:%') then
-      v_b := array(select t from unnest(v_b) t where t not like 'frequency:%');
+    if v_maybe_past[2] and 'tense:past' = any (v_a) then
+      v_b := v_b || 'tense:past'::text;
     end if;
+    -- How often, and am or pm, count only when both facts say it.
+    foreach v_class in array array['frequency', 'meridiem'] loop
+      if not exists (select 1 from unnest(v_b) t where split_part(t, ':', 1) = v_class) then
+        v_a := array(select t from unnest(v_a) t where split_part(t, ':', 1) <> v_class);
+      end if;
+      if not exists (select 1 from unnest(v_a) t where split_part(t, ':', 1) = v_class) then
+        v_b := array(select t from unnest(v_b) t where split_part(t, ':', 1) <> v_class);
+      end if;
+    end loop;
     -- The multiset difference: each token of one side cancels one equal token of the other.
     foreach v_token in array v_a loop
       v_at := array_position(v_b, v_token);
@@ -200,7 +602,7 @@ begin
     end loop;
     v_differing := v_differing || v_b;
     -- The same digits in the same order, only grouped otherwise ("3,000" and "3000"), are one number.
-    if regexp_replace(a_fact, '[^[:digit:]]', '', 'g') = regexp_replace(b_fact, '[^[:digit:]]', '', 'g')
+    if regexp_replace(array_to_string(v_a_tokens, ' '), '[^[:digit:]]', '', 'g') = regexp_replace(array_to_string(v_b_tokens, ' '), '[^[:digit:]]', '', 'g')
        and not exists (select 1 from unnest(v_differing) t where t like 'number:%' and not t = any (v_written_in_digits)) then
       v_differing := array(select t from unnest(v_differing) t where t not like 'number:%');
     end if;
@@ -210,13 +612,26 @@ begin
     if v_own_word[1] or v_own_word[2] then
       v_differing := v_differing || 'word:'::text;
     end if;
-    foreach v_class in array array['negation', 'number', 'date', 'amount', 'frequency', 'family', 'name', 'word'] loop
+    -- What the statement says of its fact first (polarity, time, comparison, quantity), then who stands where,
+    -- then the values it holds.
+    foreach v_class in array array['negation', 'tense', 'comparison', 'quantity', 'roles', 'number', 'date', 'meridiem',
+                                   'amount', 'frequency', 'family', 'name', 'word'] loop
+      if v_class = 'roles' then
+        if private.roles_differ(v_a_tokens, v_b_tokens) then
+          return 'order or roles differ';
+        end if;
+        continue;
+      end if;
       foreach v_token in array v_differing loop
         if split_part(v_token, ':', 1) = v_class then
           return case v_class
                    when 'negation' then 'negation differs'
+                   when 'tense' then 'tense or aspect differs'
+                   when 'comparison' then 'comparison differs'
+                   when 'quantity' then 'quantity differs'
                    when 'number' then 'number differs'
                    when 'date' then 'date or time differs'
+                   when 'meridiem' then 'date or time differs'
                    when 'amount' then 'amount or unit differs'
                    when 'frequency' then 'frequency differs'
                    when 'family' then 'family member differs'
@@ -226,40 +641,124 @@ begin
         end if;
       end loop;
     end loop;
+    return null;
   end if;
 
   if regexp_replace(a_fact, '[^$€£¥₹%°]', '', 'g') <> regexp_replace(b_fact, '[^$€£¥₹%°]', '', 'g') then
     return 'amount or unit differs';
   end if;
-  -- The same words can still hold a negation a different number of times, or deny different things: each
-  -- negation is read with the first word after it that is no stop word.
-  foreach v_word in array a_words loop
-    if v_vocabulary ->> v_word = 'negation' then
-      for v_side in 1 .. 2 loop
-        v_next := false;
-        v_denied := '{}';
-        foreach v_word in array regexp_split_to_array(lower(case v_side when 1 then a_fact else b_fact end), '[^[:alnum:]]+') loop
-          if v_vocabulary ->> v_word = 'negation' then
-            v_denied := v_denied || 'not'::text;
-            v_next := true;
-          elsif v_next and v_word <> '' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
-            v_denied := v_denied || v_word;
-            v_next := false;
-          end if;
-        end loop;
-        if v_side = 1 then
-          v_denied_a := array(select t from unnest(v_denied) t order by t);
-        end if;
-      end loop;
-      return case when v_denied_a <> array(select t from unnest(v_denied) t order by t) then 'negation differs' end;
-    end if;
-  end loop;
+  -- The same words can still hold a negation a different number of times, or deny different things.
+  if private.denied_words(v_a_tokens) <> private.denied_words(v_b_tokens) then
+    return 'negation differs';
+  end if;
+  -- The same words in another order: the same fact when whole phrases or clauses moved, not when two words
+  -- changed places around a relation.
+  if private.roles_differ(v_a_tokens, v_b_tokens) then
+    return 'order or roles differ';
+  end if;
   return null;
 end
 $_$;
-REVOKE ALL ON FUNCTION private.value_difference(text, text[], text, text[]) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.value_difference(text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) IS 'The guard of duplicate detection: why two facts (each with its word set) are distinct whatever their word similarity, e.g. ''number differs'', or null when no value differs; ''word differs'' (a word put in place of another) yields to a cosine at the model''s threshold.';
+COMMENT ON FUNCTION private.value_difference(a_fact text, b_fact text) IS 'The guard of duplicate detection: why two facts are distinct whatever their word similarity, read on their private.fact_tokens (so contractions, spellings, number and time formats and filler never count): ''negation differs'', ''tense or aspect differs'', ''comparison differs'', ''quantity differs'', ''order or roles differ'', ''number differs'', ''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', or null when they say the same; ''word differs'' (a word put in place of another, or added) yields to a cosine at the model''s threshold.';
+
+CREATE FUNCTION private.content_words(tokens text[]) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select coalesce(array_agg(distinct t order by t), '{}') from unnest(tokens) t where private.is_content_word(t)
+$$;
+REVOKE ALL ON FUNCTION private.content_words(text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.content_words(tokens text[]) IS 'The distinct content words (private.is_content_word) of a fact''s tokens.';
+
+GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO service_role;
+
+CREATE FUNCTION private.topic_words(fact text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  with content as (select private.content_words(private.fact_tokens(fact)) as words)
+  select coalesce(nullif(array(select w from unnest(c.words) w
+                                where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), c.words)
+    from content c
+$$;
+REVOKE ALL ON FUNCTION private.topic_words(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.topic_words(fact text) IS 'What a fact is about: its content words as read (private.fact_tokens), less the openers every fact has ("user", "likes") unless it has no others. store_memory looks for the memories a statement may refine or conflict with by them.';
+
+GRANT ALL ON FUNCTION private.topic_words(fact text) TO authenticated;
+GRANT ALL ON FUNCTION private.topic_words(fact text) TO service_role;
+
+CREATE FUNCTION private.word_variants(word text) RETURNS text[]
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  with stem as (select coalesce((pg_catalog.ts_lexize('english_stem', word))[1], word) as s)
+  select array(select distinct v from stem, unnest(array[word, stem.s, stem.s || 's', stem.s || 'es', stem.s || 'd',
+                 stem.s || 'ed', stem.s || 'ing', regexp_replace(stem.s, 'e$', '') || 'ing', stem.s || 'e', stem.s || 'er',
+                 stem.s || 'ers', regexp_replace(stem.s, 'i$', 'y'), regexp_replace(stem.s, 'i$', 'ies')]) v)
+$$;
+REVOKE ALL ON FUNCTION private.word_variants(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.word_variants(word text) IS 'The forms a word may be stored in (its stem with the usual English endings: "drive", "drives", "driving", "driven"...), for the probes of store_memory''s wider candidate net.';
+
+GRANT ALL ON FUNCTION private.word_variants(word text) TO authenticated;
+GRANT ALL ON FUNCTION private.word_variants(word text) TO service_role;
+
+CREATE FUNCTION public.fact_relation(known text, said text) RETURNS TABLE(relation text, reason text)
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_reason text := private.value_difference(known, said);
+  v_known_tokens text[] := private.fact_tokens(known);
+  v_said_tokens text[] := private.fact_tokens(said);
+  v_known text[] := array(select distinct t from unnest(v_known_tokens) t where t <> ',');
+  v_said text[] := array(select distinct t from unnest(v_said_tokens) t where t <> ',');
+  -- Every word of the fact is in the statement, which says more (and the other way round); a single word is too
+  -- little to build on ("has a dog" is not refined by "my dog bit the cat").
+  v_adds boolean := cardinality(v_known) >= 2 and v_known operator(pg_catalog.<@) v_said
+                    and not v_said operator(pg_catalog.<@) v_known;
+  v_keeps_less boolean := cardinality(v_said) >= 2 and v_said operator(pg_catalog.<@) v_known
+                          and not v_known operator(pg_catalog.<@) v_said;
+begin
+  if v_reason is null then
+    return query select 'duplicate'::text, null::text;
+    return;
+  end if;
+  -- A negation of what the other did not say ("without sugar", "but not cats") is a detail: it denies nothing of it.
+  if v_reason = 'negation differs'
+     and ((v_adds and private.denied_words(v_known_tokens) operator(pg_catalog.<@) array['not']
+           and not private.denied_words(v_said_tokens) operator(pg_catalog.&&) v_known)
+          or (v_keeps_less and private.denied_words(v_said_tokens) operator(pg_catalog.<@) array['not']
+              and not private.denied_words(v_known_tokens) operator(pg_catalog.&&) v_said)) then
+    v_reason := 'word differs';
+  end if;
+  -- What adds a value or a word to a fact refines it; what keeps only some of it, and denies or changes none, says
+  -- less than the fact already does. A family member or a name added is another person (unless the name is what
+  -- something is called), and a change of polarity, time, comparison, quantity or roles is a conflict.
+  if v_reason in ('number differs', 'date or time differs', 'amount or unit differs', 'word differs', 'name differs') then
+    if v_adds then
+      return query select 'refines'::text, 'adds a detail'::text;
+      return;
+    elsif v_keeps_less and (v_reason <> 'name differs' or v_known operator(pg_catalog.&&) array['called', 'named']) then
+      return query select 'duplicate'::text, 'says less'::text;
+      return;
+    end if;
+  end if;
+  return query select 'conflicts'::text, v_reason;
+end
+$$;
+REVOKE ALL ON FUNCTION public.fact_relation(text, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.fact_relation(known text, said text) IS 'How a statement stands to a known fact, from their words alone: duplicate (the same meaning, reason null, or ''says less''), refines (the fact with a detail added: ''adds a detail''), or conflicts with the reason private.value_difference gives. store_memory lets a same-model cosine at the threshold make a ''word differs'' conflict a duplicate.';
+
+GRANT ALL ON FUNCTION public.fact_relation(known text, said text) TO authenticated;
+GRANT ALL ON FUNCTION public.fact_relation(known text, said text) TO service_role;
 
 CREATE FUNCTION private.value_words() RETURNS jsonb
     LANGUAGE sql IMMUTABLE PARALLEL SAFE
@@ -329,7 +828,7 @@ CREATE FUNCTION private.value_words() RETURNS jsonb
         ('today', 'today'), ('tonight', 'tonight'), ('tomorrow', 'tomorrow'), ('yesterday', 'yesterday'),
         ('morning', 'morning'), ('mornings', 'morning'), ('afternoon', 'afternoon'), ('afternoons', 'afternoon'),
         ('evening', 'evening'), ('evenings', 'evening'), ('night', 'night'), ('nights', 'night'),
-        ('noon', 'noon'), ('midday', 'noon'), ('midnight', 'midnight'), ('am', 'am'), ('pm', 'pm'),
+        ('noon', 'noon'), ('midday', 'noon'), ('midnight', 'midnight'),
         ('oclock', 'oclock'), ('weekend', 'weekend'), ('weekends', 'weekend'), ('weekday', 'weekday'),
         ('weekdays', 'weekday'), ('daily', 'daily'), ('weekly', 'weekly'), ('fortnightly', 'fortnightly'),
         ('monthly', 'monthly'), ('yearly', 'yearly'), ('annually', 'yearly'), ('annual', 'yearly'),
@@ -358,10 +857,29 @@ CREATE FUNCTION private.value_words() RETURNS jsonb
         ('bpm', 'bpm'), ('k', 'k'), ('gb', 'gb'), ('mb', 'mb'), ('tb', 'tb'), ('times', 'times'),
         ('dollar', '$'), ('dollars', '$'), ('bucks', '$'), ('usd', '$'), ('euro', '€'), ('euros', '€'),
         ('eur', '€'), ('gbp', '£'), ('quid', '£'), ('yen', '¥'), ('rupee', '₹'), ('rupees', '₹'), ('cent', 'cent'),
-        ('cents', 'cent'), ('more', 'more'), ('less', 'less'), ('fewer', 'less'), ('most', 'most'),
-        ('least', 'least'), ('few', 'few'), ('several', 'several'), ('many', 'many'), ('half', 'half'),
+        ('cents', 'cent'), ('half', 'half'),
         ('double', 'double'), ('twice', 'twice'), ('once', 'once'), ('thrice', 'thrice'), ('triple', 'triple'),
         ('quarter', 'quarter')) as u(word, value)
+      union all
+      -- When: the past ("was", "used to", "no longer") or the future against the present; what stopped or began.
+      select t.word, 'tense:' || t.value from (values
+        ('was', 'past'), ('were', 'past'), ('had', 'past'), ('did', 'past'), ('former', 'past'),
+        ('formerly', 'past'), ('previously', 'past'), ('ex', 'past'), ('will', 'future'), ('shall', 'future'),
+        ('used', 'ceased'), ('anymore', 'ceased'), ('stopped', 'ceased'), ('stop', 'ceased'), ('stops', 'ceased'),
+        ('quit', 'ceased'), ('quits', 'ceased'), ('ceased', 'ceased'), ('gave', 'ceased'), ('started', 'began'),
+        ('start', 'began'), ('starts', 'began'), ('began', 'began'), ('begun', 'began'), ('begin', 'began'),
+        ('begins', 'began'), ('newly', 'began')) as t(word, value)
+      union all
+      select c.word, 'comparison:' || c.value from (values
+        ('more', 'more'), ('better', 'more'), ('greater', 'more'), ('less', 'less'), ('fewer', 'less'),
+        ('worse', 'less'), ('most', 'most'), ('best', 'most'), ('least', 'least'), ('worst', 'least')) as c(word, value)
+      union all
+      select q.word, 'quantity:' || q.value from (values
+        ('all', 'all'), ('both', 'all'), ('some', 'some'), ('any', 'some'), ('many', 'many'), ('few', 'few'),
+        ('several', 'several')) as q(word, value)
+      union all
+      -- Morning or afternoon of a clock time: counts only when both facts say it ("9:00" and "9 am").
+      select m.word, 'meridiem:' || m.word from unnest(array['am', 'pm']) as m(word)
       union all
       -- How often: a value when both facts say it ("usually" against "sometimes"), a filler when one does.
       select q.word, 'frequency:' || q.value from (values
@@ -391,7 +909,7 @@ CREATE FUNCTION private.value_words() RETURNS jsonb
 $_$;
 REVOKE ALL ON FUNCTION private.value_words() FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.value_words() IS 'The vocabulary of the value guard: word -> token (negation, number:N, date:D, amount:U, family:F), or '''' for a common sentence opener or contraction stem that carries no value and is no name.';
+COMMENT ON FUNCTION private.value_words() IS 'The vocabulary of the value guard: word -> token (negation, tense:T, comparison:C, quantity:Q, number:N, date:D, meridiem:M, amount:U, frequency:F, family:F), or '''' for a common sentence opener or contraction stem that carries no value and is no name.';
 
 CREATE FUNCTION public.fact_key(fact text) RETURNS text
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -407,11 +925,11 @@ CREATE FUNCTION public.fact_value_difference(a text, b text) RETURNS text
     LANGUAGE sql STABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  select private.value_difference(a, public.fact_words(a), b, public.fact_words(b))
+  select private.value_difference(a, b)
 $$;
 REVOKE ALL ON FUNCTION public.fact_value_difference(text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.fact_value_difference(a text, b text) IS 'Why two facts are distinct facts whatever their similarity (''number differs'', ''negation differs'', ''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', ''word differs'' when a word stands in place of another), or null.';
+COMMENT ON FUNCTION public.fact_value_difference(a text, b text) IS 'Why two facts are distinct facts whatever their similarity (''negation differs'', ''tense or aspect differs'', ''comparison differs'', ''quantity differs'', ''order or roles differ'', ''number differs'', ''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', ''word differs'' when a word stands in place of another), or null when they say the same.';
 
 CREATE FUNCTION public.jaccard(a text[], b text[]) RETURNS double precision
     LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
@@ -445,9 +963,8 @@ REVOKE ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_ope
 GRANT ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) TO authenticated;
 GRANT ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) TO service_role;
 
-REVOKE ALL ON FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) TO authenticated;
-GRANT ALL ON FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) TO service_role;
+GRANT ALL ON FUNCTION private.value_difference(a_fact text, b_fact text) TO authenticated;
+GRANT ALL ON FUNCTION private.value_difference(a_fact text, b_fact text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.value_words() FROM PUBLIC;
 GRANT ALL ON FUNCTION private.value_words() TO authenticated;

@@ -118,8 +118,10 @@ CREATE TABLE public.memory_idempotency_keys (
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     sighting_id uuid,
     related jsonb DEFAULT '[]'::jsonb NOT NULL,
+    relation text,
     CONSTRAINT memory_idempotency_keys_key_length CHECK (((char_length(idempotency_key) >= 1) AND (char_length(idempotency_key) <= 200))),
-    CONSTRAINT memory_idempotency_keys_status_check CHECK ((status = ANY (ARRAY['created'::text, 'distinct'::text, 'duplicate'::text])))
+    CONSTRAINT memory_idempotency_keys_relation_check CHECK ((relation = ANY (ARRAY['new'::text, 'duplicate'::text, 'refines'::text, 'conflicts'::text]))),
+    CONSTRAINT memory_idempotency_keys_status_check CHECK ((status = ANY (ARRAY['created'::text, 'distinct'::text, 'duplicate'::text, 'refined'::text, 'superseded'::text])))
 );
 REVOKE ALL ON TABLE public.memory_idempotency_keys FROM PUBLIC, anon, authenticated, service_role;
 

@@ -83,7 +83,7 @@ REVOKE ALL ON FUNCTION private.active_memory_for_update(uuid, uuid) FROM PUBLIC,
 
 COMMENT ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) IS 'Locks and returns a user''s active memory; PT404 if it is not theirs or absent, PT409 if inactive.';
 
-CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean)
+CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean, relation text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 4
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -97,6 +97,13 @@ declare
   v_misses integer;
   v_probe text[];
   v_candidates uuid[];
+  v_probe_word text;
+  -- The words that say what this fact is about: its content words, less the openers every fact has ("user",
+  -- "likes") unless it has no others; as stored (to probe the index) and as read (to compare).
+  v_content text[] := array(select w from unnest(public.fact_words(duplicate_candidates.fact)) w where private.is_content_word(w));
+  v_topic text[] := coalesce(nullif(array(select w from unnest(v_content) w
+                                           where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), v_content);
+  v_read_topic text[] := private.topic_words(duplicate_candidates.fact);
 begin
   if jaccard_threshold is null or not (jaccard_threshold > 0 and jaccard_threshold <= 1)
      or cosine_threshold is null or not (cosine_threshold > 0 and cosine_threshold <= 1) then
@@ -118,6 +125,17 @@ begin
        where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.@>) v_probe
          and m.id is distinct from exclude);
   end loop;
+  -- A wider net for what the statement may refine, say less than, or conflict with: memories that hold one of its
+  -- longest topic words in any of its forms ("drives", "driving"), a few for each (a common word must not make a
+  -- scan).
+  foreach v_probe_word in array (select array(select distinct on (char_length(w), w) w from unnest(v_topic || v_read_topic) w
+                                               order by char_length(w) desc, w limit 6)) loop
+    v_candidates := v_candidates || array(
+      select m.id from public.user_memories m
+       where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.&&) private.word_variants(v_probe_word)
+         and m.id is distinct from exclude
+       limit 16);
+  end loop;
   -- A near duplicate by cosine shares almost every sign bit: a few candidates suffice. Asked only with an
   -- embedding: the scan behind it costs as much without one.
   if duplicate_candidates.embedding is not null then
@@ -131,25 +149,39 @@ begin
       select x.* from (
         select m.id, md5(public.fact_key(m.fact)) = v_key as same, public.jaccard(m.fact_words, v_words) as jac,
                case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
-                    then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos
+                    then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos,
+               private.topic_words(m.fact) as topic
           from public.user_memories m
          where m.id = any (v_candidates) and m.user_id = target
       ) x
+      -- Half of the topic in common, or one topic inside the other (a detail added, or left out).
       where x.same or x.jac >= jaccard_threshold or x.cos >= cosine_threshold
+         or public.jaccard(x.topic, v_read_topic) >= 0.5
+         or (x.topic operator(pg_catalog.&&) v_read_topic
+             and (x.topic operator(pg_catalog.<@) v_read_topic or v_read_topic operator(pg_catalog.<@) x.topic))
+    ),
+    judged as (
+      select n.*, m.importance_score, m.created_at, r.relation, r.reason,
+             n.jac >= jaccard_threshold or n.cos >= cosine_threshold as close
+        from near n
+        join public.user_memories m on m.id = n.id
+        left join lateral (select f.relation, f.reason from public.fact_relation(m.fact, duplicate_candidates.fact) f
+                            where not n.same) r on true
     )
-    select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason,
-           j.same or private.guard_allows_merge(j.reason, j.cos, cosine_threshold)
-      from (select n.id, n.same, n.jac, n.cos,
-                   case when n.same then 1.0::double precision else greatest(coalesce(n.jac, 0), coalesce(n.cos, 0)) end as similarity,
-                   m.importance_score, m.created_at,
-                   case when not n.same then private.value_difference(m.fact, m.fact_words, duplicate_candidates.fact, v_words) end as reason
-              from near n
-              join public.user_memories m on m.id = n.id) j;
+    select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason, j.duplicate,
+           case when j.duplicate then 'duplicate' else j.relation end
+      from (select j.*,
+                   case when j.same then 1.0::double precision else greatest(coalesce(j.jac, 0), coalesce(j.cos, 0)) end as similarity,
+                   j.same or j.relation = 'duplicate'
+                     or (j.reason = 'word differs' and private.guard_allows_merge(j.reason, j.cos, cosine_threshold)) as duplicate
+              from judged j) j
+     -- A word in place of another counts as a conflict only between close facts; in the wider net it is another fact.
+     where j.close or j.same or j.duplicate or j.relation = 'refines' or j.reason <> 'word differs';
 end
 $$;
 REVOKE ALL ON FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) IS 'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold), with their scores, the value that makes each distinct, and whether it is a duplicate.';
+COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) IS 'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold, or half of its topic words), with their scores, the reason that sets each apart, whether it is a duplicate, and its relation (public.fact_relation): duplicate, refines or conflicts.';
 
 CREATE FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) RETURNS TABLE(jaccard double precision, cosine double precision)
     LANGUAGE plpgsql STABLE
@@ -174,6 +206,34 @@ $$;
 REVOKE ALL ON FUNCTION private.keep_order(double precision, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) IS 'Keep order of merging memories (ascending): most important first, then the oldest.';
+
+CREATE FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) RETURNS TABLE(id uuid, version integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_old public.user_memories := private.active_memory_for_update(target, memory);
+  v_kept public.user_memories := private.merged_memory(statement, array[v_old]);
+begin
+  update public.user_memories m set is_active = false where m.id = v_old.id;
+  -- The statement's text and embedding (the old embedding is of the old text); the rest as a merge keeps it.
+  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
+    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id)
+  values (target, statement.fact, statement.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
+    v_kept.source_conversation_id, v_kept.metadata, statement.embedding, statement.embedding_model, v_kept.expires_at,
+    v_old.version + 1, v_old.id)
+  returning user_memories.id, user_memories.version into id, version;
+  perform private.move_sightings(target, array[v_old.id], array[id]);
+  return next;
+end
+$$;
+REVOKE ALL ON FUNCTION private.store_version(uuid, uuid, public.user_memories) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) IS 'store_memory''s new version of a memory the statement refines or supersedes (under the user''s lock): the statement''s text and embedding, version + 1 linked to the previous one (deactivated, its text in memory_history), the rest kept as a merge keeps it; the sightings move along. PT404/PT409 as active_memory_for_update.';
+
+GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO authenticated;
+GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO service_role;
 
 CREATE FUNCTION private.lock_user_memories(target uuid) RETURNS void
     LANGUAGE sql
@@ -547,6 +607,8 @@ begin
       from private.duplicate_candidates(v_user, find_duplicate_memories.fact, find_duplicate_memories.embedding,
              find_duplicate_memories.embedding_model, v_thresholds.jaccard, v_thresholds.cosine) d
       join public.user_memories m on m.id = d.id
+     -- Near by the thresholds, or the same fact read through its form; not every memory the statement refines.
+     where d.is_duplicate or d.jaccard >= v_thresholds.jaccard or d.cosine >= v_thresholds.cosine
      order by d.is_duplicate desc, d.similarity desc, m.importance_score desc, m.id;
 end
 $$;
@@ -702,7 +764,7 @@ COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, sta
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
 
-CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb)
+CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -715,11 +777,18 @@ declare
   v_match uuid;
   v_similarity double precision;
   v_related jsonb;
+  v_refined uuid;
+  v_conflicting uuid;
+  v_relation text;
   v_id uuid;
   v_status text;
   v_version integer;
   v_sighting uuid;
 begin
+  if on_conflict is null or on_conflict not in ('keep', 'supersede') then
+    raise exception 'on_conflict must be keep or supersede, not %', coalesce(on_conflict, 'null')
+      using errcode = '22023', column = 'on_conflict';
+  end if;
   if idempotency_key is not null and char_length(idempotency_key) not between 1 and 200 then
     raise exception 'idempotency_key must be 1 to 200 characters' using errcode = '22023', column = 'idempotency_key';
   end if;
@@ -734,7 +803,7 @@ begin
 
   if idempotency_key is not null then
     return query
-      select k.memory_id, k.status, k.version, k.sighting_id, k.related from public.memory_idempotency_keys k
+      select k.memory_id, k.status, k.version, k.sighting_id, k.related, k.relation from public.memory_idempotency_keys k
        where k.user_id = v_user and k.idempotency_key = store_memory.idempotency_key;
     if found then
       return;
@@ -760,17 +829,28 @@ begin
   -- One pass over the near memories: the duplicate to merge into (the same text first, then the most similar,
   -- then keep order), and those a value sets apart, which the caller hears of as related.
   select * into v_thresholds from private.duplicate_thresholds(store_memory.embedding_model, duplicate_threshold);
-  select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'similarity', round(c.similarity::numeric, 4), 'reason', c.value_difference)
+  select coalesce(jsonb_agg(jsonb_build_object('id', c.id, 'similarity', round(c.similarity::numeric, 4), 'reason', c.value_difference,
+                                               'relation', c.relation)
                     order by c.similarity desc, c.id) filter (where not c.is_duplicate), '[]'::jsonb),
          (array_agg(c.id order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
             filter (where c.is_duplicate))[1],
          (array_agg(c.similarity order by c.same_text desc, c.similarity desc, private.keep_order(c.importance_score, c.created_at), c.id)
-            filter (where c.is_duplicate))[1]
-    into v_related, v_match, v_similarity
+            filter (where c.is_duplicate))[1],
+         (array_agg(c.id order by c.similarity desc, c.id) filter (where c.relation = 'refines'))[1],
+         (array_agg(c.id order by c.similarity desc, c.id) filter (where c.relation = 'conflicts'))[1]
+    into v_related, v_match, v_similarity, v_refined, v_conflicting
     from private.duplicate_candidates(v_user, v_fact, store_memory.embedding, store_memory.embedding_model,
            v_thresholds.jaccard, v_thresholds.cosine) c;
+  v_relation := case when v_match is not null then 'duplicate' when v_refined is not null then 'refines'
+                     when v_conflicting is not null then 'conflicts' else 'new' end;
 
-  if v_match is null then
+  -- The fuller statement of a memory, or (asked for) the statement that replaces the one it conflicts with: a new
+  -- version of that memory, the previous text kept in its history.
+  if v_match is null and (v_refined is not null or (v_conflicting is not null and on_conflict = 'supersede')) then
+    select v.id, v.version into v_id, v_version
+      from private.store_version(v_user, coalesce(v_refined, v_conflicting), v_statement) v;
+    v_status := case when v_refined is not null then 'refined' else 'superseded' end;
+  elsif v_match is null then
     insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
       source_conversation_id, metadata, embedding, embedding_model, expires_at)
     values (v_user, v_fact, store_memory.memory_type, store_memory.category, store_memory.importance_score,
@@ -785,15 +865,15 @@ begin
   end if;
 
   if idempotency_key is not null then
-    insert into public.memory_idempotency_keys (user_id, idempotency_key, memory_id, status, version, sighting_id, related)
-    values (v_user, store_memory.idempotency_key, v_id, v_status, v_version, v_sighting, v_related);
+    insert into public.memory_idempotency_keys (user_id, idempotency_key, memory_id, status, version, sighting_id, related, relation)
+    values (v_user, store_memory.idempotency_key, v_id, v_status, v_version, v_sighting, v_related, v_relation);
   end if;
-  return query select v_id, v_status, v_version, v_sighting, v_related;
+  return query select v_id, v_status, v_version, v_sighting, v_related, v_relation;
 end
 $_$;
-REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) IS 'Stores a memory for the caller in one transaction: validates; merges into a duplicate (the same text, word Jaccard or same-model cosine at the thresholds, and no value differing), keeping the more important and the statement as a sighting; or inserts within the quota (PT507). Returns (id, status created|distinct|duplicate, version, sighting_id, related: near memories a value sets apart, [{id, similarity, reason}]); an idempotency key replays the first outcome.';
+COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) IS 'Stores a statement for the caller in one transaction and says how it stands to what is known (relation): duplicate (the same meaning, read through contractions, spellings, number formats, filler and moved phrases: merged, the statement kept as a sighting; status duplicate), refines (the fact with a detail added: a new version of that memory, the previous text in its history; status refined), conflicts (a value, a role or order, a tense, a polarity, a comparison or a quantity differs: a new memory, status distinct; or, with on_conflict => ''supersede'', a new version of the memory it conflicts with, status superseded) or new (status created). related names each memory refined or conflicting, [{id, similarity, reason, relation}]. Validates first (SQLSTATE 23514/22023), refuses active memories past the quota (PT507); an idempotency key replays the first outcome.';
 
 CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
     LANGUAGE plpgsql
@@ -1020,9 +1100,9 @@ GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO service_role;
 REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) TO service_role;
 
-REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) TO authenticated;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision) TO service_role;
+REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) TO authenticated;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) TO service_role;
 
 REVOKE ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO authenticated;

@@ -116,7 +116,7 @@ begin
     -- Materialized: the guard runs once per pair (inlined, the filter below called it twice).
     judged as materialized (
       select c.a, c.b, c.sim, c.cos, ta.embedding_model as model_a, tb.embedding_model as model_b,
-             private.value_difference(ta.fact, ta.fact_words, tb.fact, tb.fact_words) as reason
+             private.value_difference(ta.fact, tb.fact) as reason
         from candidates c
         join texts ta on ta.id = c.a
         join texts tb on tb.id = c.b

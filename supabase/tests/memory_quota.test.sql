@@ -17,14 +17,14 @@ select lives_ok($$insert into public.user_memories (user_id, fact, memory_type, 
   'inactive rows do not count against the quota');
 select is((select status from public.forget_memory((select id from public.user_memories where fact = 'fact number two'))), 'forgotten',
   'forgetting a memory');
-select is((select status from public.store_memory('fact number four')), 'created', 'frees a place for a new one');
+select is((select status from public.store_memory('fact number four')), 'distinct', 'frees a place for a new one (a number sets it apart from the others)');
 select tests.rejects($$update public.user_memories set is_active = true where fact = 'fact number two'$$, 'PT507', null,
   'reactivating beyond the quota is refused');
 select tests.clear_authentication();
 
 update public.memory_user_stats set quota_limit = 5 where user_id = tests.user_id('ana@example.com');
 select tests.authenticate_as('ana@example.com');
-select is((select status from public.store_memory('fact number five')), 'created', 'a per-user quota overrides the default');
+select is((select status from public.store_memory('fact number five')), 'distinct', 'a per-user quota overrides the default');
 select tests.clear_authentication();
 select tests.authenticate_as('ben@example.com');
 select is((select count(*)::int from (select public.store_memory('ben ' || n) from generate_series(1, 3) n) s), 3,

@@ -9,7 +9,7 @@ select tests.create_user('ben@example.com');
 insert into public.conversations (id, user_id) values ('c0000000-0000-0000-0000-00000000000a', tests.user_id('ana@example.com'));
 
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on outcome to authenticated;
 insert into outcome select 'first', * from public.store_memory('Sister is called Ana', 'person', importance_score => 0.8);
 insert into outcome select 'again', * from public.store_memory('sister is called ANA!', 'person', 'family', 0.3, 0.6,

@@ -5,7 +5,7 @@ select plan(23);
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
 select tests.authenticate_as('ana@example.com');
-create temp table v (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table v (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on v to authenticated;
 
 insert into v select 'v1', * from public.store_memory('Lives in Porto', 'fact', 'home', 0.5, embedding => tests.embedding(3), embedding_model => 'm');

@@ -39,7 +39,7 @@ select ok(private.keep_order(0.5, now() - interval '1 day') < private.keep_order
 
 -- store_memory: a duplicate whose own metadata is valid is merged, even when the union would be too large.
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on outcome to authenticated;
 insert into outcome select 'big', * from public.store_memory('Collects vinyl records from the seventies',
   importance_score => 0.8, metadata => jsonb_build_object('notes', repeat('a', 10000)));

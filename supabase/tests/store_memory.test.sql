@@ -9,7 +9,7 @@ insert into public.conversations (id, user_id) values
   ('c0000000-0000-0000-0000-00000000000a', tests.user_id('ana@example.com'));
 
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on outcome to authenticated;
 
 insert into outcome select 'first', * from public.store_memory('Prefers vegetarian food', 'preference', 'food', 0.6, 0.7,
@@ -35,9 +35,9 @@ select results_eq($$select importance_score, confidence_score, metadata, last_ac
 select is((select count(*)::int from public.user_memories where is_active and normalize_fact(fact) = 'prefers vegetarian food'), 1,
   'one active memory holds the fact');
 
--- reworded with the same words (Jaccard 1), more important: the new one is kept
-insert into outcome select 'reworded', * from public.store_memory('Food: vegetarian (prefers)', 'preference', importance_score => 0.9);
-select is((select status from outcome where label = 'reworded'), 'duplicate', 'the same words in another order are a duplicate');
+-- reworded (a phrase moved, filler added), more important: the new one is kept
+insert into outcome select 'reworded', * from public.store_memory('Honestly: vegetarian food, the user prefers', 'preference', importance_score => 0.9);
+select is((select status from outcome where label = 'reworded'), 'duplicate', 'the same words with a phrase moved and a filler word are a duplicate');
 select isnt((select id from outcome where label = 'reworded'), (select id from outcome where label = 'first'), 'the more important newcomer is kept');
 select results_eq($$select is_active, duplicate_of from public.user_memories where id = (select id from outcome where label = 'first')$$,
   $$select false, (select id from outcome where label = 'reworded')$$, 'the old memory becomes its inactive duplicate');
@@ -50,7 +50,7 @@ insert into outcome select 'sister', * from public.store_memory('My sister is ca
 insert into outcome select 'sister2', * from public.store_memory('My sister is called Ana and she lives in Porto now', 'person', importance_score => 0.5);
 select is((select status from outcome where label = 'sister2'), 'duplicate', 'Jaccard 10/11 = 0.91 >= 0.85 is a duplicate');
 insert into outcome select 'sister3', * from public.store_memory('My sister is called Ana and she lives in Lisbon today', 'person', importance_score => 0.5);
-select is((select status from outcome where label = 'sister3'), 'created', 'Jaccard 9/12 = 0.75 < 0.85 is not');
+select is((select status from outcome where label = 'sister3'), 'distinct', 'Jaccard 9/12 = 0.75 < 0.85 is not: another city is a conflict, kept apart');
 insert into outcome select 'sister4', * from public.store_memory('Actually my sister is called Ana and she really lives in Porto', 'person', duplicate_threshold => 0.8);
 select is((select status from outcome where label = 'sister4'), 'duplicate', 'a lower threshold passed by the caller applies (Jaccard 10/12 = 0.83)');
 

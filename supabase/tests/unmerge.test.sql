@@ -6,7 +6,7 @@ select plan(16);
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on outcome to authenticated;
 create temp table undone (label text, id uuid, status text, version integer, sighting_id uuid, merged_into uuid);
 grant all on undone to authenticated;

@@ -34,7 +34,7 @@ select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coal
     ('Runs 5 km before work', 'Runs 5 miles before work', 'amount or unit differs'),
     ('Pays $20 a month for music', 'Pays €20 a month for music', 'amount or unit differs'),
     ('Drinks two cups of coffee a day', 'Drinks two glasses of coffee a day', 'amount or unit differs'),
-    ('Eats more vegetables than before', 'Eats less vegetables than before', 'amount or unit differs'),
+    ('Eats more vegetables than before', 'Eats less vegetables than before', 'comparison differs'),
     ('Usually cycles to the office', 'Sometimes cycles to the office', 'frequency differs'),
     ('Eats meat at the weekend', 'Rarely eats meat at the weekend', 'negation differs'),
     -- family members
@@ -57,13 +57,13 @@ select is(public.fact_value_difference(a, b), reason, format('%s: %s / %s', coal
 -- The guard decides store_memory: a near fact with a value of its own is stored and named as related.
 select tests.create_user('ana@example.com');
 select tests.authenticate_as('ana@example.com');
-create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb);
+create temp table outcome (label text, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text);
 grant all on outcome to authenticated;
 insert into outcome select 'first', * from public.store_memory('The user takes 20 mg of their blood pressure medication every morning before breakfast');
 insert into outcome select 'second', * from public.store_memory('The user takes 40 mg of their blood pressure medication every morning before breakfast');
 select is((select status from outcome where label = 'second'), 'distinct', 'a fact differing in a number is stored as its own memory');
 select is((select related from outcome where label = 'second'),
-  jsonb_build_array(jsonb_build_object('id', (select id from outcome where label = 'first'), 'similarity', 0.8667, 'reason', 'number differs')),
+  jsonb_build_array(jsonb_build_object('id', (select id from outcome where label = 'first'), 'similarity', 0.8667, 'reason', 'number differs', 'relation', 'conflicts')),
   'and names the near memory, its similarity and the reason');
 select is((select count(*)::int from public.user_memories where is_active), 2, 'both facts are active memories');
 select tests.clear_authentication();
