@@ -11,6 +11,9 @@ const require = createRequire(import.meta.url);
 export const WORD_FORMS_FILE = new URL("../../supabase/schemas/15_word_forms.sql", import.meta.url);
 
 type Contraction = { word?: string; after?: string; before?: string; out: string[] };
+/** The part of compromise's model these lists come from (its types leave the model untyped). */
+type Model = { one: { contractions: Contraction[]; lexicon: Record<string, string | string[]> } };
+const model = () => (nlp.world() as unknown as { model: Model }).model;
 
 /** Auxiliaries whose "n't" is also written without the apostrophe ("doesnt"): compromise lists only some. */
 const NOT_AUXILIARIES = ["do", "does", "did", "is", "are", "was", "were", "has", "have", "had", "could", "should",
@@ -24,7 +27,7 @@ export function wordForms(): Map<string, string> {
     if (/^[a-z]+$/.test(word) && /^[a-z]+$/.test(american)) forms.set(word, american);
   }
   for (const aux of NOT_AUXILIARIES) forms.set(`${aux}nt`, `${aux} not`);
-  const contractions = nlp.world().model.one.contractions as Contraction[];
+  const contractions = model().one.contractions;
   for (const c of contractions) {
     const out = c.out.join(" ").toLowerCase();
     // Only English: compromise also lists French elisions ("before" entries).
@@ -41,7 +44,7 @@ export function wordForms(): Map<string, string> {
 
 /** Irregular verb form -> "base tense" (past, participle, present, gerund), for the forms a suffix cannot tell. */
 export function verbForms(): Map<string, string> {
-  const lexicon = nlp.world().model.one.lexicon as Record<string, string | string[]>;
+  const lexicon = model().one.lexicon;
   const forms = new Map<string, string>();
   for (const [word, tags] of Object.entries(lexicon)) {
     const tagged = Array.isArray(tags) ? tags : [tags];

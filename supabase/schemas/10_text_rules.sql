@@ -281,11 +281,13 @@ GRANT ALL ON FUNCTION private.relation_words() TO authenticated;
 GRANT ALL ON FUNCTION private.relation_words() TO service_role;
 
 CREATE FUNCTION private.is_time_word(word text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  select coalesce(private.value_words() ->> word, '')
-         ~ '^(date|frequency):|^amount:(times|hour|minute|second|day|week|fortnight|month|year|decade)$'
+begin
+  return coalesce(private.value_words() ->> word, '')
+         ~ '^(date|frequency):|^amount:(times|hour|minute|second|day|week|fortnight|month|year|decade)$';
+end
 $$;
 REVOKE ALL ON FUNCTION private.is_time_word(text) FROM PUBLIC, anon, authenticated, service_role;
 
@@ -413,10 +415,13 @@ GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.is_content_word(word text) RETURNS boolean
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  select pg_catalog.ts_lexize('english_stem', word) <> '{}' and not private.relation_words() ? word
+begin
+  -- PL/pgSQL, not SQL: its plan, with the word lists folded in, is kept for the session.
+  return pg_catalog.ts_lexize('english_stem', word) <> '{}' and not private.relation_words() ? word;
+end
 $$;
 REVOKE ALL ON FUNCTION private.is_content_word(text) FROM PUBLIC, anon, authenticated, service_role;
 
@@ -486,7 +491,7 @@ COMMENT ON FUNCTION private.denied_words(tokens text[]) IS 'What a fact''s token
 GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO service_role;
 
-CREATE FUNCTION private.value_difference(a_fact text, b_fact text) RETURNS text
+CREATE FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) RETURNS text
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $_$
@@ -494,8 +499,8 @@ declare
   v_vocabulary jsonb := private.value_words();
   v_verbs jsonb := private.verb_forms();
   -- With the commas: where phrases are set off matters to the order of words, not to the words.
-  v_a_tokens text[] := private.fact_tokens(a_fact);
-  v_b_tokens text[] := private.fact_tokens(b_fact);
+  v_a_tokens text[] := a_tokens;
+  v_b_tokens text[] := b_tokens;
   v_a_words text[];
   v_b_words text[];
   v_fact text;
@@ -659,15 +664,28 @@ begin
   return null;
 end
 $_$;
+REVOKE ALL ON FUNCTION private.tokens_difference(text, text[], text, text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) IS 'private.value_difference on facts already read (their private.fact_tokens), for callers that read each fact once.';
+
+GRANT ALL ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) TO service_role;
+
+CREATE FUNCTION private.value_difference(a_fact text, b_fact text) RETURNS text
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select private.tokens_difference(a_fact, private.fact_tokens(a_fact), b_fact, private.fact_tokens(b_fact)) $$;
 REVOKE ALL ON FUNCTION private.value_difference(text, text) FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON FUNCTION private.value_difference(a_fact text, b_fact text) IS 'The guard of duplicate detection: why two facts are distinct whatever their word similarity, read on their private.fact_tokens (so contractions, spellings, number and time formats and filler never count): ''negation differs'', ''tense or aspect differs'', ''comparison differs'', ''quantity differs'', ''order or roles differ'', ''number differs'', ''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', or null when they say the same; ''word differs'' (a word put in place of another, or added) yields to a cosine at the model''s threshold.';
 
 CREATE FUNCTION private.content_words(tokens text[]) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  select coalesce(array_agg(distinct t order by t), '{}') from unnest(tokens) t where private.is_content_word(t)
+begin
+  return coalesce((select array_agg(distinct t order by t) from unnest(tokens) t where private.is_content_word(t)), '{}');
+end
 $$;
 REVOKE ALL ON FUNCTION private.content_words(text[]) FROM PUBLIC, anon, authenticated, service_role;
 
@@ -676,30 +694,37 @@ COMMENT ON FUNCTION private.content_words(tokens text[]) IS 'The distinct conten
 GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO service_role;
 
-CREATE FUNCTION private.topic_words(fact text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+CREATE FUNCTION private.topic_words(tokens text[]) RETURNS text[]
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  with content as (select private.content_words(private.fact_tokens(fact)) as words)
-  select coalesce(nullif(array(select w from unnest(c.words) w
-                                where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), c.words)
-    from content c
+declare
+  v_words text[] := private.content_words(tokens);
+begin
+  return coalesce(nullif(array(select w from unnest(v_words) w
+                                where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), v_words);
+end
 $$;
-REVOKE ALL ON FUNCTION private.topic_words(text) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.topic_words(text[]) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.topic_words(fact text) IS 'What a fact is about: its content words as read (private.fact_tokens), less the openers every fact has ("user", "likes") unless it has no others. store_memory looks for the memories a statement may refine or conflict with by them.';
+COMMENT ON FUNCTION private.topic_words(tokens text[]) IS 'What a fact is about: the content words of its tokens (private.fact_tokens), less the openers every fact has ("user", "likes") unless it has no others. store_memory looks for the memories a statement may refine or conflict with by them.';
 
-GRANT ALL ON FUNCTION private.topic_words(fact text) TO authenticated;
-GRANT ALL ON FUNCTION private.topic_words(fact text) TO service_role;
+GRANT ALL ON FUNCTION private.topic_words(tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.topic_words(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.word_variants(word text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
-  with stem as (select coalesce((pg_catalog.ts_lexize('english_stem', word))[1], word) as s)
-  select array(select distinct v from stem, unnest(array[word, stem.s, stem.s || 's', stem.s || 'es', stem.s || 'd',
-                 stem.s || 'ed', stem.s || 'ing', regexp_replace(stem.s, 'e$', '') || 'ing', stem.s || 'e', stem.s || 'er',
-                 stem.s || 'ers', regexp_replace(stem.s, 'i$', 'y'), regexp_replace(stem.s, 'i$', 'ies')]) v)
+declare
+  v_stem text := coalesce((pg_catalog.ts_lexize('english_stem', word))[1], word);
+  -- "driv" for "drive", "stud" for "studi": the base the endings join.
+  v_base text := case when right(v_stem, 1) in ('e', 'i') then left(v_stem, -1) else v_stem end;
+begin
+  return array[word, v_stem, v_stem || 's', v_stem || 'es', v_stem || 'd', v_stem || 'ed', v_stem || 'ing',
+               v_stem || 'er', v_stem || 'ers', v_base || 'ing', v_base || 'y', v_base || 'ies', v_base || 'ied',
+               v_stem || 'e', v_stem || 'es'];
+end
 $$;
 REVOKE ALL ON FUNCTION private.word_variants(text) FROM PUBLIC, anon, authenticated, service_role;
 
@@ -708,15 +733,15 @@ COMMENT ON FUNCTION private.word_variants(word text) IS 'The forms a word may be
 GRANT ALL ON FUNCTION private.word_variants(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.word_variants(word text) TO service_role;
 
-CREATE FUNCTION public.fact_relation(known text, said text) RETURNS TABLE(relation text, reason text)
+CREATE FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) RETURNS TABLE(relation text, reason text)
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
 declare
-  v_reason text := private.value_difference(known, said);
-  v_known_tokens text[] := private.fact_tokens(known);
-  v_said_tokens text[] := private.fact_tokens(said);
+  v_reason text := private.tokens_difference(known, known_tokens, said, said_tokens);
+  v_known_tokens text[] := known_tokens;
+  v_said_tokens text[] := said_tokens;
   v_known text[] := array(select distinct t from unnest(v_known_tokens) t where t <> ',');
   v_said text[] := array(select distinct t from unnest(v_said_tokens) t where t <> ',');
   -- Every word of the fact is in the statement, which says more (and the other way round); a single word is too
@@ -753,6 +778,17 @@ begin
   return query select 'conflicts'::text, v_reason;
 end
 $$;
+REVOKE ALL ON FUNCTION private.tokens_relation(text, text[], text, text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) IS 'public.fact_relation on facts already read (their private.fact_tokens), for store_memory, which reads the statement once.';
+
+GRANT ALL ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) TO service_role;
+
+CREATE FUNCTION public.fact_relation(known text, said text) RETURNS TABLE(relation text, reason text)
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$ select r.relation, r.reason from private.tokens_relation(known, private.fact_tokens(known), said, private.fact_tokens(said)) r $$;
 REVOKE ALL ON FUNCTION public.fact_relation(text, text) FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON FUNCTION public.fact_relation(known text, said text) IS 'How a statement stands to a known fact, from their words alone: duplicate (the same meaning, reason null, or ''says less''), refines (the fact with a detail added: ''adds a detail''), or conflicts with the reason private.value_difference gives. store_memory lets a same-model cosine at the threshold make a ''word differs'' conflict a duplicate.';

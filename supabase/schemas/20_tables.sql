@@ -291,7 +291,7 @@ CREATE INDEX user_memories_active_text_idx ON public.user_memories USING btree (
 
 CREATE INDEX user_memories_active_type_category_idx ON public.user_memories USING btree (user_id, memory_type, category) WHERE is_active;
 
-CREATE INDEX user_memories_active_words_idx ON public.user_memories USING gin (fact_words) WHERE is_active;
+CREATE INDEX user_memories_active_words_idx ON public.user_memories USING gin (fact_words) WITH (fastupdate='off') WHERE is_active;
 
 CREATE INDEX user_memories_duplicate_of_idx ON public.user_memories USING btree (duplicate_of) WHERE (duplicate_of IS NOT NULL);
 

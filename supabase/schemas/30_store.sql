@@ -94,24 +94,38 @@ declare
   v_words text[] := public.fact_words(duplicate_candidates.fact);
   v_size integer := cardinality(public.fact_words(duplicate_candidates.fact));
   v_key text := md5(public.fact_key(duplicate_candidates.fact));
+  v_tokens text[] := private.fact_tokens(duplicate_candidates.fact);
   v_misses integer;
   v_probe text[];
+  v_same uuid[];
   v_candidates uuid[];
-  v_probe_word text;
-  -- The words that say what this fact is about: its content words, less the openers every fact has ("user",
-  -- "likes") unless it has no others; as stored (to probe the index) and as read (to compare).
-  v_content text[] := array(select w from unnest(public.fact_words(duplicate_candidates.fact)) w where private.is_content_word(w));
+  v_wide uuid[] := '{}'::uuid[];
+  -- What the statement is about (private.topic_words), as stored (to probe the index, in any of its forms) and as
+  -- read; then, once there are candidates, every word and stem it holds, to compare with what a memory holds
+  -- before reading the memory.
+  v_content text[] := array(select w from unnest(v_words) w where private.is_content_word(w));
   v_topic text[] := coalesce(nullif(array(select w from unnest(v_content) w
                                            where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), v_content);
-  v_read_topic text[] := private.topic_words(duplicate_candidates.fact);
+  v_read_topic text[] := private.topic_words(v_tokens);
+  -- Probed: its three longest topic words that are not among the table's most common words (planner statistics): a
+  -- common word's posting list spans every user, and reading it would cost more than the store.
+  v_common text[] := private.common_words();
+  v_probes text[] := array(select distinct on (char_length(w), w) w from unnest(v_topic || v_read_topic) w
+                            where not w = any (v_common)
+                            order by char_length(w) desc, w limit 3);
+  v_variants text[] := array(select distinct v from unnest(v_probes) w, unnest(private.word_variants(w)) v);
+  v_held text[];
+  v_reach text[];
+  v_stems text[];
 begin
   if jaccard_threshold is null or not (jaccard_threshold > 0 and jaccard_threshold <= 1)
      or cosine_threshold is null or not (cosine_threshold > 0 and cosine_threshold <= 1) then
     raise exception 'thresholds must be above 0 and at most 1' using errcode = '22023', column = 'threshold';
   end if;
-  v_candidates := array(
+  v_same := array(
     select m.id from public.user_memories m
      where m.user_id = target and m.is_active and md5(public.fact_key(m.fact)) = v_key and m.id is distinct from exclude);
+  v_candidates := v_same;
   -- Jaccard >= t means the other set lacks at most m = |a| - ceil(t|a|) of our words. Deal our words into m + 1
   -- groups: a true duplicate lacks words from at most m of them, so it contains some group whole. Each group is a
   -- containment probe of the GIN index (an intersection of posting lists), selective however common the words.
@@ -125,17 +139,20 @@ begin
        where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.@>) v_probe
          and m.id is distinct from exclude);
   end loop;
-  -- A wider net for what the statement may refine, say less than, or conflict with: memories that hold one of its
-  -- longest topic words in any of its forms ("drives", "driving"), a few for each (a common word must not make a
-  -- scan).
-  foreach v_probe_word in array (select array(select distinct on (char_length(w), w) w from unnest(v_topic || v_read_topic) w
-                                               order by char_length(w) desc, w limit 6)) loop
-    v_candidates := v_candidates || array(
-      select m.id from public.user_memories m
-       where m.user_id = target and m.is_active and m.fact_words operator(pg_catalog.&&) private.word_variants(v_probe_word)
-         and m.id is distinct from exclude
-       limit 16);
-  end loop;
+  -- A wider net for what the statement may refine, say less than, or conflict with: memories that hold one of the
+  -- probed topic words in any of its forms ("drives", "driving"). One probe for all of them, reading only the rare
+  -- words' posting lists and picking the user's rows from what they hold (materialized: planned with the user's own
+  -- index beside it, or walking that index until rows match, it cost more than the words).
+  -- Planned for the call (EXECUTE): a generic plan, blind to how rare the words are, scanned the table instead.
+  if cardinality(v_probes) > 0 then
+    execute $probe$
+      select array(
+        with hits as materialized (
+          select m.id, m.user_id from public.user_memories m
+           where m.is_active and m.fact_words operator(pg_catalog.&&) $1)
+        select h.id from hits h where h.user_id = $2 and h.id is distinct from $3 limit 24)$probe$
+      into v_wide using v_variants, target, exclude;
+  end if;
   -- A near duplicate by cosine shares almost every sign bit: a few candidates suffice. Asked only with an
   -- embedding: the scan behind it costs as much without one.
   if duplicate_candidates.embedding is not null then
@@ -144,28 +161,56 @@ begin
        where n.id is distinct from exclude);
   end if;
 
+  if cardinality(v_candidates || v_wide) = 0 then
+    return;
+  end if;
+  v_held := array(select distinct w from unnest(v_words || v_tokens) w where w <> ',');
+  v_reach := v_held || v_variants;
+  -- Its stems, as full-text search has them (memories keep theirs in fts): "drives" and "driving" are one.
+  v_stems := pg_catalog.tsvector_to_array(pg_catalog.to_tsvector('english'::regconfig,
+               duplicate_candidates.fact || ' ' || array_to_string(v_tokens, ' ')));
+
   return query
-    with near as (
-      select x.* from (
-        select m.id, md5(public.fact_key(m.fact)) = v_key as same, public.jaccard(m.fact_words, v_words) as jac,
-               case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
-                    then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos,
-               private.topic_words(m.fact) as topic
-          from public.user_memories m
-         where m.id = any (v_candidates) and m.user_id = target
-      ) x
-      -- Half of the topic in common, or one topic inside the other (a detail added, or left out).
-      where x.same or x.jac >= jaccard_threshold or x.cos >= cosine_threshold
-         or public.jaccard(x.topic, v_read_topic) >= 0.5
-         or (x.topic operator(pg_catalog.&&) v_read_topic
-             and (x.topic operator(pg_catalog.<@) v_read_topic or v_read_topic operator(pg_catalog.<@) x.topic))
+    with found as materialized (
+      select m.id, m.fact, m.importance_score, m.created_at, m.id = any (v_same) as same,
+             -- Jaccard of the word sets (each word once) from the size of their overlap.
+             o.shared::double precision / (cardinality(m.fact_words) + v_size - o.shared) as jac,
+             case when duplicate_candidates.embedding is not null and m.embedding_model = duplicate_candidates.embedding_model
+                  then 1 - (m.embedding operator(extensions.<=>) duplicate_candidates.embedding) end as cos,
+             m.fact_words, pg_catalog.tsvector_to_array(m.fts) as stems
+        from public.user_memories m
+        cross join lateral (select count(*) as shared from unnest(m.fact_words) w where w = any (v_words)) o
+       where m.id = any (v_candidates || v_wide) and m.user_id = target
+    ),
+    near as (
+      select f.id, f.fact, f.importance_score, f.created_at, f.same, f.jac, f.cos from found f
+       where f.same or f.jac >= jaccard_threshold or f.cos >= cosine_threshold
+      union
+      -- From the rest, the two nearest by what they hold already (no reading): near in words or in stems,
+      -- inside the statement's reach (a detail added), or holding all of it (a detail left out, a word of time or
+      -- polarity added).
+      (select o.id, o.fact, o.importance_score, o.created_at, o.same, o.jac, o.cos
+         from (select f.*,
+                      -- Jaccard of word sets (each word once) from the size of their overlap.
+                      x.words::double precision / nullif(cardinality(f.fact_words) + cardinality(v_held) - x.words, 0) as word_near,
+                      x.stems::double precision / nullif(cardinality(f.stems) + cardinality(v_stems) - x.stems, 0) as stem_near
+                 from found f
+                 cross join lateral (select (select count(*) from unnest(f.fact_words) w where w = any (v_held)) as words,
+                                            (select count(*) from unnest(f.stems) w where w = any (v_stems)) as stems) x
+                where not (f.same or f.jac >= jaccard_threshold or coalesce(f.cos >= cosine_threshold, false))) o
+        where o.word_near >= 0.4 or o.stem_near >= 0.5
+           or (cardinality(o.fact_words) >= 2 and o.fact_words operator(pg_catalog.<@) v_reach)
+           or v_words operator(pg_catalog.<@) o.fact_words
+           or (cardinality(o.stems) >= 1 and o.stems operator(pg_catalog.<@) v_stems)
+           or v_stems operator(pg_catalog.<@) o.stems
+        order by greatest(o.word_near, o.stem_near) desc, o.id
+        limit 2)
     ),
     judged as (
-      select n.*, m.importance_score, m.created_at, r.relation, r.reason,
-             n.jac >= jaccard_threshold or n.cos >= cosine_threshold as close
+      select n.*, r.relation, r.reason, n.jac >= jaccard_threshold or n.cos >= cosine_threshold as close
         from near n
-        join public.user_memories m on m.id = n.id
-        left join lateral (select f.relation, f.reason from public.fact_relation(m.fact, duplicate_candidates.fact) f
+        cross join lateral (select private.fact_tokens(n.fact) as tokens) t
+        left join lateral (select f.relation, f.reason from private.tokens_relation(n.fact, t.tokens, duplicate_candidates.fact, v_tokens) f
                             where not n.same) r on true
     )
     select j.id, j.same, j.jac, j.cos, j.similarity, j.importance_score, j.created_at, j.reason, j.duplicate,
@@ -175,13 +220,40 @@ begin
                    j.same or j.relation = 'duplicate'
                      or (j.reason = 'word differs' and private.guard_allows_merge(j.reason, j.cos, cosine_threshold)) as duplicate
               from judged j) j
-     -- A word in place of another counts as a conflict only between close facts; in the wider net it is another fact.
+     -- Judged: the close ones, and from the wider net what the statement repeats, refines or conflicts with (a word
+     -- in place of another there is another fact, not a conflict).
      where j.close or j.same or j.duplicate or j.relation = 'refines' or j.reason <> 'word differs';
 end
 $$;
 REVOKE ALL ON FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) IS 'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold, or half of its topic words), with their scores, the reason that sets each apart, whether it is a duplicate, and its relation (public.fact_relation): duplicate, refines or conflicts.';
+
+CREATE FUNCTION private.common_words() RETURNS text[]
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+declare
+  v_kept text := pg_catalog.current_setting('memory.common_words', true);
+  v_words text[];
+begin
+  -- Read once a session (the planner's statistics change with ANALYZE, not with each store), then kept in a
+  -- setting of the session: the catalog view costs more than the probes it spares.
+  if coalesce(v_kept, '') <> '' then
+    return v_kept::text[];
+  end if;
+  v_words := coalesce((select s.most_common_elems::text::text[] from pg_catalog.pg_stats s
+                        where s.schemaname = 'public' and s.tablename = 'user_memories' and s.attname = 'fact_words'), '{}');
+  perform pg_catalog.set_config('memory.common_words', v_words::text, false);
+  return v_words;
+end
+$$;
+REVOKE ALL ON FUNCTION private.common_words() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.common_words() IS 'The most common words of user_memories.fact_words by the planner''s statistics (pg_stats.most_common_elems), read once a session: store_memory does not probe the index with them (their posting lists span every user).';
+
+GRANT ALL ON FUNCTION private.common_words() TO authenticated;
+GRANT ALL ON FUNCTION private.common_words() TO service_role;
 
 CREATE FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) RETURNS TABLE(jaccard double precision, cosine double precision)
     LANGUAGE plpgsql STABLE

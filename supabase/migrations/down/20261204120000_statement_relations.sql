@@ -6,11 +6,14 @@ DROP FUNCTION public.store_memory(text, text, text, double precision, double pre
 DROP FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid);
 
 DROP FUNCTION public.fact_relation(text, text);
+DROP FUNCTION private.tokens_relation(text, text[], text, text[]);
 DROP FUNCTION private.store_version(uuid, uuid, public.user_memories);
-DROP FUNCTION private.topic_words(text);
+DROP FUNCTION private.common_words();
+DROP FUNCTION private.topic_words(text[]);
 DROP FUNCTION private.word_variants(text);
 DROP FUNCTION private.content_words(text[]);
 DROP FUNCTION private.value_difference(text, text);
+DROP FUNCTION private.tokens_difference(text, text[], text, text[]);
 DROP FUNCTION private.denied_words(text[]);
 DROP FUNCTION private.roles_differ(text[], text[]);
 DROP FUNCTION private.fact_roles(text[]);
@@ -34,6 +37,8 @@ ALTER TABLE public.memory_idempotency_keys VALIDATE CONSTRAINT memory_idempotenc
 ALTER TABLE public.memory_idempotency_keys DROP CONSTRAINT memory_idempotency_keys_relation_check;
 
 ALTER TABLE public.memory_idempotency_keys DROP COLUMN relation;
+
+ALTER INDEX public.user_memories_active_words_idx RESET (fastupdate);
 
 CREATE FUNCTION private.value_difference(a_fact text, a_words text[], b_fact text, b_words text[]) RETURNS text
     LANGUAGE plpgsql STABLE STRICT PARALLEL SAFE
