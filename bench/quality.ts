@@ -19,6 +19,9 @@ import { machine } from "./lib/machine.ts";
 import { Bm25, mean, ndcgAt, precisionAt, recallAt, type Judged } from "./lib/retrieval.ts";
 import { writeSection } from "./lib/report.ts";
 import { UNANSWERABLE, valuedFacts } from "./lib/valued-facts.ts";
+import { classTable, isRight, readRelationPairs, storePairs } from "./lib/relation-classes.ts";
+import { databaseFor, migrationsAt } from "./lib/schema-at.ts";
+import { execFileSync } from "node:child_process";
 
 const DB = "memory_bench_quality";
 const MODEL = new OfflineEmbedder().model;
@@ -36,11 +39,11 @@ async function newUsers(sql: Sql, n: number): Promise<string[]> {
 }
 
 /** store_memory as the product runs it; embedded with the offline model, or without an embedding ("none"). */
-async function store(sql: Sql, user: string, fact: string, embedded: boolean): Promise<{ id: string; status: string }> {
+async function store(sql: Sql, user: string, fact: string, embedded: boolean): Promise<{ id: string; status: string; related: { id: string }[] }> {
   const [row] = embedded
-    ? await sql`select id, status from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL})`
-    : await sql`select id, status from public.store_memory(${fact}, user_id => ${user})`;
-  return row as { id: string; status: string };
+    ? await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL})`
+    : await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user})`;
+  return row as { id: string; status: string; related: { id: string }[] };
 }
 
 async function search(sql: Sql, user: string, query: string, embedded: boolean): Promise<string[]> {
@@ -246,6 +249,42 @@ function duplicateTable(r: Record<string, Duplicates>): string {
     ...Object.entries(r).map(([name, x]) => `| ${name} | ${f3(x.precision)} | ${f3(x.recall)} | ${x.falseMerges} of ${x.distinctPairs} |`)].join("\n");
 }
 
+/** The schema before statement relations (20261204120000), unless BENCH_QUALITY_BASE_REF names another commit. */
+function baseRef(): string {
+  if (process.env.BENCH_QUALITY_BASE_REF) return process.env.BENCH_QUALITY_BASE_REF;
+  const added = execFileSync("git", ["-C", ROOT, "log", "--diff-filter=A", "--format=%H", "--",
+    "supabase/migrations/20261204120000_statement_relations.sql"], { encoding: "utf8" }).trim().split("\n").pop();
+  return `${added}^`;
+}
+
+/** Each labelled relation pair stored on this schema (with and without the offline embedder) and on the earlier
+ * one, and judged by the seed's rule, per class. */
+async function relationClasses(sql: Sql) {
+  const pairs = await readRelationPairs();
+  const ref = baseRef();
+  const baseDb = databaseFor(DB, "base");
+  await recreateDatabase(baseDb);
+  await bootstrap(baseDb, { testHelpers: false });
+  const base = postgres(urlFor(baseDb), { max: 1, onnotice: () => {} });
+  try {
+    await migrateUp(postgresExecutor(base), await readMigrations(migrationsAt(ref)));
+    const withVectors = await storePairs(sql, pairs, (u, f) => store(sql, u, f, true));
+    const withoutVectors = await storePairs(sql, pairs, (u, f) => store(sql, u, f, false));
+    const earlier = await storePairs(base, pairs, (u, f) => store(base, u, f, true));
+    const seed = await previousRule(sql, pairs);
+    const columns = {
+      "store_memory, offline embedder": pairs.map((p, i) => isRight(p, withVectors[i])),
+      "store_memory, no embedder": pairs.map((p, i) => isRight(p, withoutVectors[i])),
+      "before 20261204120000, offline embedder": pairs.map((p, i) => isRight(p, earlier[i])),
+      "seed's rule (merged or kept apart)": pairs.map((p, i) => (p.relation === "duplicate" ? seed[i] : p.relation === "conflicts" && !seed[i])),
+    };
+    const falseMerges = (o: { merged: boolean }[]) => pairs.filter((p, i) => p.relation === "conflicts" && o[i].merged).length;
+    return { pairs, ref, table: classTable(pairs, columns), falseMerges: { now: falseMerges(withVectors), before: falseMerges(earlier) } };
+  } finally {
+    await base.end();
+  }
+}
+
 async function main() {
   await startStack();
   await recreateDatabase(DB);
@@ -258,6 +297,8 @@ async function main() {
     console.log("labelled pairs ...");
     const labelled = await labelledDuplicates(sql);
     const labelledRetrieval = await labelledSearch(sql, labelled.set);
+    console.log("relation classes ...");
+    const relations = await relationClasses(sql);
     console.log("conversations ...");
     const conversations = await conversationSearch(sql);
     console.log(`generated data, ${PER_USER} memories per user ...`);
@@ -278,6 +319,16 @@ punctuation, casing, spelling, filler words; ${labelled.set.duplicates.filter((p
 negations, family members, places, amounts), each stored as two store_memory calls of a fresh user.
 
 ${duplicateTable(labelled.result)}
+
+### Relation classes (bench/data/relations.jsonl)
+
+${relations.pairs.length} labelled pairs in ${new Set(relations.pairs.map((p) => p.class)).size} classes, each stored as two store_memory calls of a fresh user. Right: a duplicate
+merged; a conflict kept as two memories with the first named in \`related\`; a refinement stored as the memory's new
+version. Beside it, the schema before 20261204120000 (${relations.ref}) in its own database, and the seed's rule
+(which cannot name or refine: merged for a duplicate, kept apart for a conflict). Pairs that say different things
+merged: ${relations.falseMerges.now} (before: ${relations.falseMerges.before}).
+
+${relations.table}
 
 ${labelledRetrieval.answerable} questions over ${labelledRetrieval.memories} memories, and ${labelledRetrieval.unanswerable} questions none of them answers:
 
