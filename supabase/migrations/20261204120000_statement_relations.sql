@@ -1372,9 +1372,9 @@ begin
     candidates as (
       select s.a, s.b, max(s.sim) as sim, max(s.sim) filter (where s.by_vector) as cos from scored s group by s.a, s.b
     ),
-    -- The texts of the candidates only, for the value guard.
-    texts as (
-      select e.id, e.fact, e.fact_words, e.embedding_model from public.user_memories e
+    -- The texts of the candidates only, for the value guard, each read once (not once per pair it is in).
+    texts as materialized (
+      select e.id, e.fact, private.fact_tokens(e.fact) as tokens, e.embedding_model from public.user_memories e
        where e.user_id = target and e.is_active
          and e.id in (select c.a from candidates c union select c.b from candidates c)
     ),
@@ -1385,7 +1385,7 @@ begin
     -- Materialized: the guard runs once per pair (inlined, the filter below called it twice).
     judged as materialized (
       select c.a, c.b, c.sim, c.cos, ta.embedding_model as model_a, tb.embedding_model as model_b,
-             private.value_difference(ta.fact, tb.fact) as reason
+             private.tokens_difference(ta.fact, ta.tokens, tb.fact, tb.tokens) as reason
         from candidates c
         join texts ta on ta.id = c.a
         join texts tb on tb.id = c.b
