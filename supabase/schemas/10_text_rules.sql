@@ -156,6 +156,7 @@ declare
   v_value text;
   v_hour integer;
   v_out text[] := '{}'::text[];
+  v_tens boolean := false;
 begin
   v_text := lower(translate(fact, '’‘`´', ''''''''''));
   -- Times and amounts written in one piece: "9am", "9 a.m.", "3,000".
@@ -164,6 +165,9 @@ begin
   v_text := regexp_replace(v_text, '([[:digit:]]),([[:digit:]]{3})\M', '\1\2', 'g');
   v_text := regexp_replace(v_text, 'o''clock', ' ', 'g');
   v_text := replace(v_text, '&', ' and ');
+  -- Filler of more than one word ("to be honest", "by the way"): no part of the fact.
+  v_text := regexp_replace(v_text, '\m(to be (honest|fair|frank)|tbh|in fact|of course|by the way|btw|you know|i mean|i guess|as it happens)\M',
+                           ' , ', 'g');
   -- A currency sign after its amount, where the unit's word goes: "$15" as "15 dollars".
   v_text := regexp_replace(v_text, '([$€£¥₹])[[:space:]]*([[:digit:]][[:digit:].]*)', '\2 \1', 'g');
   -- A day before its month ("12 September") as after it ("September 12").
@@ -220,11 +224,22 @@ begin
         -- Numbers as digits, ordinals as their number: "two", "2"; "3rd", "third", "3".
         v_value := v_values ->> v_word;
         if v_value like 'number:%' and v_word !~ '^(primary|secondary|tertiary)$' then
+          -- "thirty-four", "thirty four": one number, 34.
+          if v_tens and substr(v_value, 8) ~ '^[1-9]$' then
+            v_out[cardinality(v_out)] := (v_out[cardinality(v_out)]::integer + substr(v_value, 8)::integer)::text;
+            v_tens := false;
+            continue;
+          end if;
           v_word := substr(v_value, 8);
+          v_tens := v_word ~ '^[2-9]0$';
         elsif v_word ~ '^[[:digit:]]+(st|nd|rd|th)$' then
           v_word := substring(v_word from '^[[:digit:]]+');
+          v_tens := false;
         elsif v_word ~ '^0[[:digit:]]+$' then
           v_word := ltrim(v_word, '0');
+          v_tens := false;
+        else
+          v_tens := false;
         end if;
         v_out := v_out || v_word;
       end loop;
@@ -316,6 +331,7 @@ declare
   v_fronted boolean := false;
   v_time boolean;
   v_segment integer := 1;
+  v_compared boolean := false;
 begin
   -- Two words joined by "and" or "or" say the same in either order ("tea and coffee"): put them in one order.
   for i in 2 .. v_n - 1 loop
@@ -338,10 +354,12 @@ begin
     if v_word = ',' then
       v_role := 'core';
       v_fronted := false;
+      v_compared := false;
       v_segment := v_segment + 1;
       continue;
     elsif v_kind = 'clause' then
       v_clause := v_clause + 1;
+      v_compared := false;
       v_segment := v_segment + 1;
       v_role := 'core';
       v_filled := false;
@@ -381,6 +399,12 @@ begin
       v_role := v_kind;
       v_filled := false;
       v_fronted := v_clause_core = 0;
+      -- What a comparison sets against ("over", "than", or "to" after a preference) reaches its time phrase too:
+      -- "at night to working in the morning".
+      if v_kind = 'alternative' or (v_kind = 'goal|alternative'
+                                    and exists (select 1 from unnest(v_t[:i]) p where p like 'prefer%')) then
+        v_compared := true;
+      end if;
       continue;
     elsif not private.is_content_word(v_word) then
       continue;
@@ -392,9 +416,10 @@ begin
       v_role := 'time';
       v_fronted := v_clause_core = 0;
     end if;
-    word := v_word;
+    -- A word by its stem: "sisters" and "sister", "drives" and "driving" hold one place.
+    word := coalesce((pg_catalog.ts_lexize('english_stem', v_word))[1], v_word);
     clause := v_clause;
-    role := v_role;
+    role := case when v_role = 'time' and v_compared then 'alternative time' else v_role end;
     segment := v_segment;
     core_order := null;
     v_filled := true;
@@ -476,7 +501,9 @@ begin
     if v_vocabulary ->> v_word = 'negation' then
       v_denied := v_denied || 'not'::text;
       v_next := true;
-    elsif v_next and v_word <> ',' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+    elsif v_next and v_word <> ',' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}'
+          and v_word not in ('longer', 'anymore') then
+      -- "no longer plays": what is denied is the playing.
       v_denied := v_denied || v_word;
       v_next := false;
     end if;
@@ -520,6 +547,7 @@ declare
   -- Whether each side has a word of its own that is no value, no stop word and no filler.
   v_own_word boolean[] := array[false, false];
   v_maybe_past boolean[] := array[false, false];
+  v_perfect boolean[] := array[false, false];
 begin
   -- The same words in the same order, or joined otherwise ("e-mail", "email"): the same statement.
   if array_remove(v_a_tokens, ',') = array_remove(v_b_tokens, ',')
@@ -567,7 +595,14 @@ begin
               and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
           v_found := array['name:' || v_word];
         end if;
-        if cardinality(v_found) = 0 and v_known is null and pg_catalog.ts_lexize('english_stem', v_word) <> '{}' then
+        if v_word in ('has', 'have') then
+          v_perfect[v_side] := true;
+        end if;
+        -- A word of its own: no value, no stop word ("vegan" for "vegetarian", "loves" for "likes"; the openers
+        -- value_words lists carry no value, but they are words, and filler is already left out).
+        -- "The user", whom every memory is about, is no word of its own: "the user prefers tea" is "prefers tea".
+        if cardinality(v_found) = 0 and coalesce(v_known, '') = '' and pg_catalog.ts_lexize('english_stem', v_word) <> '{}'
+           and v_word not in ('user', 'users') then
           v_own_word[v_side] := true;
         end if;
         foreach v_token in array v_found loop
@@ -581,6 +616,13 @@ begin
         end loop;
       end loop;
     end loop;
+    -- "has been", "have lived": a past form after has or have is the present perfect, still true now.
+    if v_perfect[1] and 'tense:past' = any (v_a) then
+      v_a := array_replace(v_a, 'tense:past', 'tense:perfect');
+    end if;
+    if v_perfect[2] and 'tense:past' = any (v_b) then
+      v_b := array_replace(v_b, 'tense:past', 'tense:perfect');
+    end if;
     if v_maybe_past[1] and 'tense:past' = any (v_b) then
       v_a := v_a || 'tense:past'::text;
     end if;
@@ -733,6 +775,23 @@ COMMENT ON FUNCTION private.word_variants(word text) IS 'The forms a word may be
 GRANT ALL ON FUNCTION private.word_variants(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.word_variants(word text) TO service_role;
 
+CREATE FUNCTION private.family_in_core(tokens text[], besides text[]) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+begin
+  return exists (select 1 from private.fact_roles(tokens) r
+                  where r.role = 'core' and not r.word = any (besides)
+                    and coalesce(private.value_words() ->> r.word, '') like 'family:%');
+end
+$$;
+REVOKE ALL ON FUNCTION private.family_in_core(text[], text[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.family_in_core(tokens text[], besides text[]) IS 'Whether a fact''s tokens hold a family member, other than the given words, as subject or object (in the core of a clause): another person the fact is about, not a detail ("with her brother").';
+
+GRANT ALL ON FUNCTION private.family_in_core(tokens text[], besides text[]) TO authenticated;
+GRANT ALL ON FUNCTION private.family_in_core(tokens text[], besides text[]) TO service_role;
+
 CREATE FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) RETURNS TABLE(relation text, reason text)
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
     SET search_path TO ''
@@ -766,6 +825,12 @@ begin
   -- What adds a value or a word to a fact refines it; what keeps only some of it, and denies or changes none, says
   -- less than the fact already does. A family member or a name added is another person (unless the name is what
   -- something is called), and a change of polarity, time, comparison, quantity or roles is a conflict.
+  -- A family member added in a phrase ("with her brother") is a detail; as the subject or object, another person.
+  if v_reason = 'family member differs'
+     and ((v_adds and not private.family_in_core(v_said_tokens, v_known))
+          or (v_keeps_less and not private.family_in_core(v_known_tokens, v_said))) then
+    v_reason := 'word differs';
+  end if;
   if v_reason in ('number differs', 'date or time differs', 'amount or unit differs', 'word differs', 'name differs') then
     if v_adds then
       return query select 'refines'::text, 'adds a detail'::text;

@@ -7,6 +7,7 @@ DROP FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, 
 
 DROP FUNCTION public.fact_relation(text, text);
 DROP FUNCTION private.tokens_relation(text, text[], text, text[]);
+DROP FUNCTION private.family_in_core(text[], text[]);
 DROP FUNCTION private.store_version(uuid, uuid, public.user_memories);
 DROP FUNCTION private.common_words();
 DROP FUNCTION private.topic_words(text[]);
