@@ -399,8 +399,8 @@ begin
       v_role := v_kind;
       v_filled := false;
       v_fronted := v_clause_core = 0;
-      -- What a comparison sets against ("over", "than", or "to" after a preference) reaches its time phrase too:
-      -- "at night to working in the morning".
+      -- What a comparison sets against ("over", "than", or "to" after a preference) reaches the phrases after it:
+      -- "from home to working at the office", "at night to working in the morning".
       if v_kind = 'alternative' or (v_kind = 'goal|alternative'
                                     and exists (select 1 from unnest(v_t[:i]) p where p like 'prefer%')) then
         v_compared := true;
@@ -419,7 +419,8 @@ begin
     -- A word by its stem: "sisters" and "sister", "drives" and "driving" hold one place.
     word := coalesce((pg_catalog.ts_lexize('english_stem', v_word))[1], v_word);
     clause := v_clause;
-    role := case when v_role = 'time' and v_compared then 'alternative time' else v_role end;
+    role := case when v_compared and v_role not in ('alternative', 'goal|alternative') then 'alternative ' || v_role
+                 else v_role end;
     segment := v_segment;
     core_order := null;
     v_filled := true;
