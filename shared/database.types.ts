@@ -613,6 +613,8 @@ export type Database = {
           metadata: Json
           origin: string
           previous_version_id: string
+          relation: string
+          relation_reason: string
           similarity: number
           source_conversation_id: string
           unmerged_at: string

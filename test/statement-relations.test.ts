@@ -153,7 +153,7 @@ describe("deduplication on the labelled pairs", () => {
 });
 
 describe("over HTTP", () => {
-  it("answers the relation, related with its relation, and a new version for on_conflict supersede", async () => {
+  it("answers the relation, related with its relation, and a new version for on_conflict supersede; history says each relation", async () => {
     const user = await api.newUser();
     const token = await api.tokenFor(user);
     const a = await call(store, { token, body: { fact: "The user's bike is stored in the cellar" } });
@@ -166,9 +166,16 @@ describe("over HTTP", () => {
     const d = await call(store, { token, body: { fact: "The user's bike was stored in the cellar until 2020" } });
     expect([d.status, d.body.status, d.body.relation, d.body.version]).toEqual([200, "refined", "refines", 3]);
     const history = await call(`${store}?id=${d.body.id}`, { method: "GET", token });
-    expect(history.body.history.filter((h: { kind: string }) => h.kind === "version").map((h: { fact: string }) => h.fact)).toEqual([
-      "The user's bike is stored in the cellar", "The user's bike was stored in the cellar",
-      "The user's bike was stored in the cellar until 2020"]);
+    expect(history.body.history.filter((h: { kind: string }) => h.kind === "version")
+      .map((h: { fact: string; relation: string; relation_reason: string | null }) => [h.fact, h.relation, h.relation_reason])).toEqual([
+      ["The user's bike is stored in the cellar", "new", null],
+      ["The user's bike was stored in the cellar", "conflicts", "tense or aspect differs"],
+      ["The user's bike was stored in the cellar until 2020", "refines", "adds a detail"]]);
+    // A repeat is a sighting, and history says it said the same.
+    await call(store, { token, body: { fact: "The user's bike was stored in the cellar until 2020!" } });
+    const repeated = await call(`${store}?id=${d.body.id}`, { method: "GET", token });
+    expect(repeated.body.history.filter((h: { kind: string }) => h.kind === "sighting").map((h: { relation: string }) => h.relation))
+      .toEqual(["duplicate"]);
   });
 
   it("refuses an unknown on_conflict with 400 naming the field, and writes nothing", async () => {
