@@ -410,9 +410,10 @@ begin
       continue;
     end if;
     -- A time word after the words of a phrase starts a time phrase ("of medication every morning"), and so does a
-    -- number before one ("three times a week").
+    -- number before one ("three times a week", "twice a year").
     if v_role <> 'time' and ((v_time and (v_role in ('core', 'place') or v_filled))
-                             or (v_word ~ '^[[:digit:]]' and private.is_time_word(v_t[i + 1]))) then
+                             or ((v_word ~ '^[[:digit:]]' or v_word in ('once', 'twice', 'thrice'))
+                                 and private.is_time_word(v_t[i + 1]))) then
       v_role := 'time';
       v_fronted := v_clause_core = 0;
     end if;
