@@ -172,10 +172,15 @@ describe("over HTTP", () => {
       ["The user's bike was stored in the cellar", "conflicts", "tense or aspect differs"],
       ["The user's bike was stored in the cellar until 2020", "refines", "adds a detail"]]);
     // A repeat is a sighting, and history says it said the same.
-    await call(store, { token, body: { fact: "The user's bike was stored in the cellar until 2020!" } });
+    await call(store, { token, body: { fact: "Honestly, the user's bike was stored in the cellar until 2020" } });
     const repeated = await call(`${store}?id=${d.body.id}`, { method: "GET", token });
-    expect(repeated.body.history.filter((h: { kind: string }) => h.kind === "sighting").map((h: { relation: string }) => h.relation))
-      .toEqual(["duplicate"]);
+    const sightings = repeated.body.history.filter((h: { kind: string }) => h.kind === "sighting");
+    expect(sightings.map((h: { relation: string }) => h.relation)).toEqual(["duplicate"]);
+    // Unmerged, it was not the same after all: history no longer calls it a duplicate.
+    expect((await call(`${store}/unmerge`, { token, body: { id: sightings[0].id } })).status).toBe(200);
+    const unmerged = await call(`${store}?id=${d.body.id}`, { method: "GET", token });
+    expect(unmerged.body.history.filter((h: { kind: string }) => h.kind === "sighting")
+      .map((h: { relation: string | null; unmerged_at: string | null }) => [h.relation, h.unmerged_at !== null])).toEqual([[null, true]]);
   });
 
   it("refuses an unknown on_conflict with 400 naming the field, and writes nothing", async () => {

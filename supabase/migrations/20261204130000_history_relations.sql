@@ -34,10 +34,11 @@ CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, ver
       left join forward p on p.id = f.previous_version_id
       left join lateral public.fact_relation(p.fact, f.fact) r on true
     union all
-    -- The statements merged into this memory (each said what it says), and the merges of this memory into another.
+    -- The statements merged into this memory (each said what it says, until an unmerge said otherwise), and the
+    -- merges of this memory into another.
     select s.id, null, s.fact, s.memory_type, s.category, s.importance_score, s.confidence_score, false, null,
            s.seen_at, 'sighting', s.memory_id, s.origin, s.similarity, null, s.merged_memory_id, s.unmerged_memory_id,
-           s.unmerged_at, s.metadata, s.source_conversation_id, 'duplicate', null
+           s.unmerged_at, s.metadata, s.source_conversation_id, case when s.unmerged_at is null then 'duplicate' end, null
       from public.memory_sightings s
      where s.memory_id in (select f.id from forward f) or s.merged_memory_id in (select f.id from forward f)
   )
@@ -45,7 +46,7 @@ CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, ver
 $$;
 REVOKE ALL ON FUNCTION public.memory_history(uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.memory_history(memory_id uuid) IS 'Everything said about the memory that the given version belongs to, oldest first (empty if it is not the caller''s): every version (kind version) and every statement merged into it or recording its own merge into another (kind sighting: origin store|absorbed, attached_to, similarity, unmerged_memory_id once unmerged). relation says how each statement stands to what was known: new for the first version, refines or conflicts (with relation_reason) for a version whose text changed, duplicate for a sighting.';
+COMMENT ON FUNCTION public.memory_history(memory_id uuid) IS 'Everything said about the memory that the given version belongs to, oldest first (empty if it is not the caller''s): every version (kind version) and every statement merged into it or recording its own merge into another (kind sighting: origin store|absorbed, attached_to, similarity, unmerged_memory_id once unmerged). relation says how each statement stands to what was known: new for the first version, refines or conflicts (with relation_reason) for a version whose text changed, duplicate for a sighting not unmerged.';
 
 REVOKE ALL ON FUNCTION public.memory_history(memory_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO authenticated;
