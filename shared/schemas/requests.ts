@@ -18,8 +18,9 @@ export const StoreRequest = z.strictObject({
   metadata: jsonObject.optional(),
   expires_at: timestamp.nullable().optional(),
   idempotency_key: text.optional(),
-  on_conflict: z.enum(["keep", "supersede"]).optional()
-    .describe("a statement that conflicts with a memory: keep both (default), or make it that memory's new version"),
+  // A text: store_memory holds the rule (keep or supersede) and names this field when it is broken.
+  on_conflict: text.optional()
+    .describe("keep (default): a statement that conflicts with a memory is stored beside it; supersede: it becomes that memory's new version"),
   ...actingFor,
 });
 
