@@ -103,9 +103,7 @@ declare
   -- What the statement is about (private.topic_words), as stored (to probe the index, in any of its forms) and as
   -- read; then, once there are candidates, every word and stem it holds, to compare with what a memory holds
   -- before reading the memory.
-  v_content text[] := array(select w from unnest(v_words) w where private.is_content_word(w));
-  v_topic text[] := coalesce(nullif(array(select w from unnest(v_content) w
-                                           where coalesce(private.value_words() ->> w, 'value') <> ''), '{}'), v_content);
+  v_topic text[] := private.topic_words(v_words);
   v_read_topic text[] := private.topic_words(v_tokens);
   -- Probed: its three longest topic words that are not among the table's most common words (planner statistics): a
   -- common word's posting list spans every user, and reading it would cost more than the store.
