@@ -3,14 +3,12 @@
 // aspect, polarity, quantity, comparison, values; contractions, spellings, number and time formats, hyphenation,
 // filler, moved phrases; added qualifiers and details): the text rule (fact_relation), what store_memory answers and
 // keeps for each, and what deduplication does with them. Over HTTP: the relation, related, on_conflict.
-import { readFileSync } from "node:fs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readRelationPairs, type RelationPair as Pair } from "../bench/lib/relation-classes.ts";
 import { OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { call, startApi, type ApiFixture } from "./support/http.ts";
 
-interface Pair { class: string; a: string; b: string; relation: "duplicate" | "refines" | "conflicts" }
-const PAIRS: Pair[] = readFileSync(new URL("../bench/data/relations.jsonl", import.meta.url), "utf8")
-  .split("\n").filter((l) => l.trim()).map((l) => JSON.parse(l));
+const PAIRS = await readRelationPairs();
 const byRelation = (r: Pair["relation"]) => PAIRS.filter((p) => p.relation === r);
 
 let api: ApiFixture;
