@@ -1,6 +1,6 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(26);
+select plan(27);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
@@ -52,6 +52,8 @@ select tests.uses_index(format($$select id from public.user_memories where user_
   'user_memories_active_fact_key');
 select tests.uses_index($$select id from public.user_memories where is_active and fact_words @> array['7', 'cats']$$,
   'user_memories_active_words_idx');
+select is((select c.reloptions from pg_class c where c.relname = 'user_memories_active_words_idx'), array['fastupdate=off'],
+  'the word index keeps no pending list: every store searches it more than once, and each search would read the list');
 select tests.uses_index(format($$select 1 from public.memory_idempotency_keys where memory_id = %L$$, (select memory_id from probe)),
   'memory_idempotency_keys_memory_idx');
 select tests.uses_index($$select id from public.user_memories where is_active and embedding is null order by id limit 100$$,

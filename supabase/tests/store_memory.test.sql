@@ -1,7 +1,7 @@
 -- store_memory: creates, merges duplicates (normalized text, word Jaccard, same-model cosine) keeping the most
 -- important, replays idempotency keys, and acts only for the caller unless the caller bypasses RLS.
 begin;
-select plan(32);
+select plan(33);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -72,6 +72,12 @@ insert into outcome select 'key3', * from public.store_memory('Something else en
 select is((select id from outcome where label = 'key3'), (select id from outcome where label = 'key1'),
   'a replayed key returns the first outcome even for other content (the key names the request)');
 select is((select count(*)::int from public.user_memories where fact = 'Something else entirely'), 0, 'and stores nothing new');
+insert into outcome select 'iron', * from public.store_memory('Takes 20 mg of iron daily', 'fact');
+insert into outcome select 'key4', * from public.store_memory('Takes 40 mg of iron daily', 'fact', idempotency_key => 'msg-43');
+insert into outcome select 'key5', * from public.store_memory('Takes 40 mg of iron daily', 'fact', idempotency_key => 'msg-43');
+select results_eq($$select id, status, related, relation from outcome where label = 'key5'$$,
+  $$select id, 'distinct'::text, related, 'conflicts'::text from outcome where label = 'key4' and related <> '[]'$$,
+  'a replayed key returns the first outcome''s relation and related too');
 select is((select active_count from public.memory_user_stats where user_id = tests.user_id('ana@example.com')),
   (select count(*)::int from public.user_memories where is_active), 'the statistics count exactly the active memories');
 select is((select inactive_count from public.memory_user_stats where user_id = tests.user_id('ana@example.com')),
