@@ -55,6 +55,18 @@ describe("examples/chatbot", () => {
     ]);
   }, 60_000);
 
+  it("says when a fact adds a detail to what it knew, and does not call that a contradiction", async () => {
+    const user = await api.newUser();
+    const { code, stdout, stderr } = await chatbot(["I play chess.", "I play chess online with my cousin.", "exit"],
+      { TOKEN: await api.tokenFor(user) });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("(added a detail to what I knew: The user plays chess online with my cousin)");
+    expect(stdout).not.toContain("kept apart from");
+    const rows = await api.database.sql`select fact, is_active from public.user_memories where user_id = ${user} order by version`;
+    expect(rows.map((r) => [r.fact, r.is_active])).toEqual([["The user plays chess", false],
+      ["The user plays chess online with my cousin", true]]);
+  }, 60_000);
+
   it("says how to get a token when none is set", async () => {
     const { code, stderr } = await chatbot([], {});
     expect([code, stderr]).toEqual([2, expect.stringMatching(/set TOKEN/)]);
