@@ -64,7 +64,7 @@ export const HistoryEntry = z.object({
   merged_memory_id: id.nullable(),
   unmerged_at: at.nullable(),
   unmerged_memory_id: id.nullable(),
-  relation: z.enum(["new", "duplicate", "refines", "conflicts"]).nullable()
+  relation: Relation.nullable()
     .describe("how this statement stands to what was known: to the version before it, or to the memory it was merged into"),
   relation_reason: z.string().nullable().describe("what sets it apart, for refines and conflicts"),
   created_at: at,
