@@ -24,7 +24,7 @@ afterAll(async () => {
 describe("declarative schema", () => {
   it("has one file per capability, each applied in order", async () => {
     const files = (await readdir(SCHEMAS_DIR)).filter((f) => f.endsWith(".sql")).sort();
-    expect(files).toEqual(["00_schemas.sql", "10_text_rules.sql", "15_word_forms.sql", "20_tables.sql", "30_store.sql", "40_search.sql",
+    expect(files).toEqual(["00_schemas.sql", "10_text_rules.sql", "15_word_forms.sql", "16_ordinary_words.sql", "20_tables.sql", "30_store.sql", "40_search.sql",
       "50_hygiene.sql", "60_maintenance.sql", "70_access.sql", "80_portability.sql"]);
   });
 
