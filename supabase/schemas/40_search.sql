@@ -114,7 +114,77 @@ REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, i
 
 COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding, ranked by exact cosine: from the user''s own HNSW index when they have one and no filter is given (public.own_index_changes), else candidates by Hamming distance of quantized embeddings, reranked.';
 
-CREATE FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
+CREATE FUNCTION private.query_lexemes(query text) RETURNS TABLE(lexeme text, term text, optional boolean, distinctive boolean)
+    LANGUAGE plpgsql STABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  -- How a question is put rather than what it asks about ("What did she say about ...", "Do you remember ...",
+  -- "how many"): left out of the query, like filler.
+  v_asking text[] := array['say', 'tell', 'mention', 'talk', 'discuss', 'ask', 'share', 'recall', 'remember',
+                           'happen', 'happened', 'know', 'knew', 'many', 'much'];
+  -- What narrows a date without being one ("in late 2019").
+  v_period text[] := array['late', 'early', 'mid', 'around'];
+  v_verbs text[] := array['is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'will', 'would',
+                          'can', 'could', 'should', 'might', 'may'];
+  v_filler text[] := private.filler_words();
+  v_values jsonb := private.value_words();
+  v_ordinary jsonb := private.ordinary_words();
+  v_forms jsonb := private.verb_forms();
+  v_spellings jsonb := private.word_forms();
+begin
+  return query
+    with words as (
+      select r.raw, r.n,
+             regexp_replace(lower(regexp_replace(r.raw, '^[^[:alnum:]]+|[^[:alnum:]]+$', '', 'g')), '[''’]s$', '') as word
+        from regexp_split_to_table(query, '[[:space:]]+') with ordinality r(raw, n)
+    ),
+    -- The kind of answer asked for, between "what", "which", "whose" or "how many" and the verb ("What colour is
+    -- the bedroom?", "Which football club does he support?"): a fact says "dark blue", rarely "colour".
+    asked as (
+      select a.n as first, (select min(v.n) from words v where v.n > a.n and v.word = any (v_verbs)) as verb
+        from words a where a.word in ('what', 'which', 'whose', 'many', 'much') order by a.n limit 1
+    ),
+    judged as (
+      select w.raw, w.word,
+             -- Optional: says when (a date, a period, a number, a time of day) or names the kind of answer.
+             exists (select 1 from asked a where w.n > a.first and w.n < coalesce(a.verb, a.first + 4))
+               or private.is_time_word(w.word) or coalesce(v_values ->> w.word, '') ~ '^(number|meridiem):'
+               or w.word ~ '^[[:digit:]]+(st|nd|rd|th|s)?$' or w.word ~ '^[[:digit:]]+([/.:-][[:digit:]]+)+$'
+               or w.word ~ '^q[1-4]$' or w.word = any (v_period) as optional,
+             -- Distinctive: a name (capitalized after the first word) or a word outside everyday English (in
+             -- its American spelling: the word list is American).
+             (w.n > 1 and w.raw ~ '^[^[:alnum:]]*[[:upper:]]')
+               or not v_ordinary ? coalesce(substring(v_spellings ->> w.word from '^[a-z]+$'), w.word) as distinctive,
+             coalesce(nullif(split_part(v_forms ->> w.word, ' ', 1), ''), w.word) as base,
+             nullif(v_values ->> w.word, '') as family
+        from words w
+       where not (w.word = any (v_asking) or w.word = any (v_filler))
+    ),
+    -- Each word in the forms a memory may hold it in: an irregular verb's other forms ("broke" for "break") and
+    -- the other names of a family member ("mum" for "mother"); to_tsvector's stemming sees the regular ones.
+    forms as (
+      select j.raw, j.optional, j.distinctive, j.raw as form from judged j
+      union
+      select j.raw, j.optional, j.distinctive, f.key from judged j
+        join jsonb_each_text(v_forms) f on split_part(f.value, ' ', 1) = j.base
+      union
+      select j.raw, j.optional, j.distinctive, v.key from judged j
+        join jsonb_each_text(v_values) v on v.value = j.family and j.family like 'family:%'
+    )
+    select l.lexeme, min(t.lexeme), bool_and(f.optional), bool_or(f.distinctive)
+      from forms f
+      cross join lateral (select min(x.lexeme) as lexeme from unnest(to_tsvector('english', f.raw)) x) t
+      cross join lateral unnest(to_tsvector('english', f.form)) l
+     where t.lexeme is not null
+     group by l.lexeme;
+end
+$_$;
+REVOKE ALL ON FUNCTION private.query_lexemes(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.query_lexemes(query text) IS 'The lexemes of a search query and of the other forms of its words (irregular verb forms, the other names of a family member), each with the term of the query it stands for, whether it is optional (every word it comes from is a date, a period, a number, a time of day, filler or a word that puts a question, "say", "mention": a conversation rarely writes down when it happened) and whether it is distinctive (a name, capitalized after the first word, or a word outside the everyday English of private.ordinary_words). private.text_matches weighs the evidence of a memory by them.';
+
+CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -128,10 +198,11 @@ begin
   end if;
   -- One statement: each step below is a node of one plan, not a query of its own.
   return query
-    -- Each lexeme as a tsquery of its own ('it''s' and back-slashes escaped).
+    -- Each lexeme as a tsquery of its own ('it''s' and back-slashes escaped), with the query term it stands for
+    -- ("broke" for "break"): a term is found in a memory when one of its forms is.
     with query_terms as materialized (
-      select l as lexeme, ('''' || replace(replace(l, '\', '\\'), '''', '''''') || '''')::tsquery as term
-        from unnest(lexemes) l
+      select l.lexeme, l.term, ('''' || replace(replace(l.lexeme, '\', '\\'), '''', '''''') || '''')::tsquery as tsq
+        from unnest(lexemes, terms) l(lexeme, term)
     ),
     documents as (
       select greatest(1, coalesce((select s.active_count from public.memory_user_stats s where s.user_id = target), 0))::double precision as n
@@ -148,46 +219,61 @@ begin
                and (created_before is null or m.created_at < created_before) as wanted
         from public.user_memories m
        where m.user_id = target and m.is_active
-         and m.fts @@ (select string_agg(q.term::text, ' | ')::tsquery from query_terms q)
+         and m.fts @@ (select string_agg(q.tsq::text, ' | ')::tsquery from query_terms q)
          and (m.expires_at is null or m.expires_at > now())
     ),
-    -- Which query lexemes each hit holds: one containment test per lexeme (a binary search in the tsvector),
+    -- Which query terms each hit holds: one containment test per lexeme (a binary search in the tsvector),
     -- cheaper than unnesting every hit. A fact rarely repeats a word, so a term counts once (tf = 1).
-    terms as (
-      select h.id, h.wanted, h.len, q.lexeme
-        from hits h join query_terms q on h.fts @@ q.term
+    found as (
+      select distinct h.id, h.wanted, h.len, q.term
+        from hits h join query_terms q on h.fts @@ q.tsq
     ),
-    -- Every lexeme of the query, found or not (a word no memory holds weighs the most); informative ones count
-    -- towards coverage, or all of them when none is. A word is uninformative when more than half of the user's
-    -- memories hold it, counting two more memories that do not: with one or two memories every word found is in
-    -- "most" of them, which says nothing (a user's first memory was never recalled by a question about it).
+    -- Every lexeme of the query, found or not: a word no memory holds weighs the most (what the question asks
+    -- about and nothing says). What a memory must cover is the weight of the question's required informative
+    -- words; optional words (a date, "said", the kind of answer asked for: private.query_lexemes) add to a memory
+    -- that holds them and take nothing from one that does not, as a conversation rarely writes down the day it
+    -- happened. When no required word is informative, the optional ones that some memory holds are what counts,
+    -- else every word. A word is uninformative when more than half of the user's memories hold it, counting two
+    -- more memories that do not: with one or two memories every word found is in "most" of them, which says
+    -- nothing (a user's first memory was never recalled by a question about it).
     weights as (
-      select w.lexeme, w.idf, w.informative or not bool_or(w.informative) over () as counts
-        from (select q.lexeme, ln(1 + (d.n - coalesce(f.df, 0) + 0.5) / (coalesce(f.df, 0) + 0.5)) as idf,
-                     coalesce(f.df, 0) <= (d.n + 2) / 2 as informative
-                from query_terms q
+      select w.term, w.idf, w.informative and w.optional as bonus,
+             case when bool_or(w.informative and not w.optional) over () then w.informative and not w.optional
+                  when bool_or(w.informative and w.seen) over () then w.informative and w.seen
+                  else true end as counts
+        from (select q.term, ln(1 + (d.n - coalesce(f.df, 0) + 0.5) / (coalesce(f.df, 0) + 0.5)) as idf,
+                     coalesce(f.df, 0) <= (d.n + 2) / 2 as informative, f.df is not null as seen,
+                     q.term = any (optional_terms) as optional
+                from (select distinct t.term from query_terms t) q
                 cross join documents d
-                left join (select t.lexeme, count(*)::double precision as df from terms t group by t.lexeme) f on f.lexeme = q.lexeme) w
+                left join (select t.term, count(*)::double precision as df from found t group by t.term) f on f.term = q.term) w
     ),
     totals as (
       select (select avg(h.len) from hits h) as mean_length, (select sum(w.idf) from weights w where w.counts) as counted_idf
     ),
     scored as (
       select t.id, sum(w.idf) * 2.2 / (1 + 1.2 * (0.25 + 0.75 * min(t.len) / c.mean_length)) as score,
-             coalesce(sum(w.idf) filter (where w.counts), 0) / c.counted_idf as coverage
-        from terms t join weights w on w.lexeme = t.lexeme cross join totals c
+             coalesce(sum(w.idf) filter (where w.counts or w.bonus), 0) / nullif(c.counted_idf, 0) as coverage,
+             bool_or((w.counts or w.bonus) and t.term = any (distinctive_terms)) as distinctive,
+             bool_or(w.counts) or count(*) filter (where w.bonus) > 1 as required
+        from found t join weights w on w.term = t.term cross join totals c
        where t.wanted
        group by t.id, c.mean_length, c.counted_idf
     )
-    select s.id, s.score::real, (row_number() over (order by s.score desc, s.id))::integer, s.coverage >= 0.25
+    -- Evidence: a word the question requires or two of its words, and half the question's weight, or a quarter
+    -- of it with a name or an uncommon word among it. One ordinary word in common with a question about another
+    -- thing ("favourite" of "favourite movie"), or only the kind of answer asked for ("hospital" of "Which
+    -- hospital was she born in?"), is no answer.
+    select s.id, s.score::real, (row_number() over (order by s.score desc, s.id))::integer,
+           coalesce(s.required and (s.coverage >= 0.5 or (s.coverage >= 0.25 and s.distinctive)), false)
       from scored s
      order by s.score desc, s.id
      limit match_count;
 end
 $$;
-REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories containing any query lexeme, BM25 first, each marked qualified when it covers at least a quarter of the idf of the query''s informative lexemes (those in at most half of the user''s memories, counting two more that lack them).';
+COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes) add to the memories that hold them and are not required.';
 
 CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone)
     LANGUAGE plpgsql STABLE
@@ -315,6 +401,9 @@ CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embe
 declare
   v_user uuid := private.acting_user(search_memories.user_id);
   v_lexemes text[];
+  v_terms text[];
+  v_optional text[];
+  v_distinctive text[];
   v_floor double precision;
   v_pool integer;
 begin
@@ -322,7 +411,11 @@ begin
     memory_types, min_importance, min_similarity, created_after, created_before);
 
   if query is not null then
-    v_lexemes := array(select distinct t.lexeme from unnest(to_tsvector('english', query)) t);
+    select coalesce(array_agg(q.lexeme), '{}'), coalesce(array_agg(q.term), '{}'),
+           coalesce(array_agg(distinct q.term) filter (where q.optional), '{}'),
+           coalesce(array_agg(distinct q.term) filter (where q.distinctive), '{}')
+      into v_lexemes, v_terms, v_optional, v_distinctive
+      from private.query_lexemes(query) q;
   end if;
   if query_embedding is not null then
     v_floor := coalesce(min_similarity,
@@ -334,7 +427,7 @@ begin
   return query
     with text_hits as (
       select t.id, t.text_score, t.text_rank, t.qualified
-        from private.text_matches(v_user, v_lexemes, v_pool, memory_types, categories, min_importance,
+        from private.text_matches(v_user, v_lexemes, v_terms, v_optional, v_distinctive, v_pool, memory_types, categories, min_importance,
                created_after, created_before) t
        where cardinality(v_lexemes) > 0
     ),
@@ -388,7 +481,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is returned only when it matches an informative word of the query or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
+COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
 
 REVOKE ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO authenticated;
@@ -398,9 +491,9 @@ REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding ext
 GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
-REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
 REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO authenticated;
@@ -413,3 +506,7 @@ GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, e
 REVOKE ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO authenticated;
 GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO service_role;
+
+REVOKE ALL ON FUNCTION private.query_lexemes(query text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.query_lexemes(query text) TO authenticated;
+GRANT ALL ON FUNCTION private.query_lexemes(query text) TO service_role;
