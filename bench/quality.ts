@@ -14,7 +14,7 @@ import { postgresExecutor } from "../shared/db/executor.ts";
 import { readMigrations } from "../shared/migrations/files.ts";
 import { migrateUp } from "../shared/migrations/apply.ts";
 import { bootstrap, MIGRATIONS_DIR, recreateDatabase, ROOT, startStack, urlFor } from "../scripts/db/local-stack.ts";
-import { CONVERSATIONS } from "./lib/conversations.ts";
+import { CONVERSATIONS, DATE_PHRASES } from "./lib/conversations.ts";
 import { machine } from "./lib/machine.ts";
 import { Bm25, mean, ndcgAt, precisionAt, recallAt, type Judged } from "./lib/retrieval.ts";
 import { writeSection } from "./lib/report.ts";
@@ -249,25 +249,95 @@ function duplicateTable(r: Record<string, Duplicates>): string {
     ...Object.entries(r).map(([name, x]) => `| ${name} | ${f3(x.precision)} | ${f3(x.recall)} | ${x.falseMerges} of ${x.distinctPairs} |`)].join("\n");
 }
 
-/** The schema before statement relations (20261204120000), unless BENCH_QUALITY_BASE_REF names another commit. */
-function baseRef(): string {
+/** The commit before `migration` was added (the schema it changed), unless BENCH_QUALITY_BASE_REF names another. */
+function baseRef(migration: string): string {
   if (process.env.BENCH_QUALITY_BASE_REF) return process.env.BENCH_QUALITY_BASE_REF;
   const added = execFileSync("git", ["-C", ROOT, "log", "--diff-filter=A", "--format=%H", "--",
-    "supabase/migrations/20261204120000_statement_relations.sql"], { encoding: "utf8" }).trim().split("\n").pop();
-  return `${added}^`;
+    `supabase/migrations/${migration}`], { encoding: "utf8" }).trim().split("\n").pop();
+  // Not committed yet: the schema before it is the one checked out.
+  return added ? `${added}^` : "HEAD";
+}
+
+/** A database with the schema at `ref`, for a baseline in the same run. */
+async function databaseAt(ref: string, name: string): Promise<Sql> {
+  const db = databaseFor(DB, name);
+  await recreateDatabase(db);
+  await bootstrap(db, { testHelpers: false });
+  const sql = postgres(urlFor(db), { max: 1, onnotice: () => {} });
+  await migrateUp(postgresExecutor(sql), await readMigrations(migrationsAt(ref)));
+  return sql;
+}
+
+interface Evidence { recall: number; empty: number; datedRecall: number; datedEmpty: number; oneWord: number; unanswerable: number }
+
+/**
+ * What a search answers, and with what evidence, on the conversations: the questions as asked and with a date the
+ * conversation never wrote (bench/lib/conversations.ts DATE_PHRASES), questions about things never said that share
+ * one ordinary word with a turn, and questions nothing answers; on this schema, the one before 20261205090000 and
+ * a plain BM25.
+ */
+async function evidenceSearch(sql: Sql) {
+  const ref = baseRef("20261205090000_search_evidence.sql");
+  const base = await databaseAt(ref, "evidence");
+  try {
+    const runs: Record<string, (Evidence & { n: number })[]> = {};
+    for (const [c, conversation] of CONVERSATIONS.entries()) {
+      const [now] = await newUsers(sql, 1);
+      const [before] = await newUsers(base, 1);
+      const ids: string[] = [];
+      const idsBefore: string[] = [];
+      for (const turn of conversation.turns) {
+        ids.push((await store(sql, now, turn.text, true)).id);
+        idsBefore.push((await store(base, before, turn.text, true)).id);
+      }
+      const bm25 = new Bm25(conversation.turns.map((t, i) => ({ id: ids[i], text: t.text })));
+      const searchers: [string, (q: string) => Promise<string[]>, string[]][] = [
+        ["search_memories, offline embedder", (q) => search(sql, now, q, true), ids],
+        ["before 20261205090000, offline embedder", (q) => search(base, before, q, true), idsBefore],
+        ["plain BM25", async (q) => bm25.search(q, 10), ids],
+      ];
+      for (const [name, run, map] of searchers) {
+        const plain: Judged[] = [], dated: Judged[] = [];
+        for (const [i, q] of conversation.questions.entries()) {
+          const relevant = new Set(q.cites.map((t) => map[t]));
+          plain.push({ ranked: await run(q.question), relevant });
+          const phrase = DATE_PHRASES[(i + c) % DATE_PHRASES.length];
+          dated.push({ ranked: await run(q.question.replace(/\?$/, ` ${phrase}?`)), relevant });
+        }
+        const answered = async (qs: string[]) => mean(await Promise.all(qs.map(async (q) => ((await run(q)).length ? 1 : 0))));
+        (runs[name] ??= []).push({
+          recall: mean(plain.map((j) => recallAt(10, j))), empty: mean(plain.map((j) => (j.ranked.length ? 0 : 1))),
+          datedRecall: mean(dated.map((j) => recallAt(10, j))), datedEmpty: mean(dated.map((j) => (j.ranked.length ? 0 : 1))),
+          oneWord: await answered(conversation.oneWord), unanswerable: await answered(conversation.unanswerable),
+          n: conversation.oneWord.length,
+        });
+      }
+    }
+    // Weighted by questions: each conversation has as many answerable and unanswerable ones, not one-word ones.
+    const result = Object.fromEntries(Object.entries(runs).map(([name, rs]) => [name, {
+      recall: mean(rs.map((r) => r.recall)), empty: mean(rs.map((r) => r.empty)), datedRecall: mean(rs.map((r) => r.datedRecall)),
+      datedEmpty: mean(rs.map((r) => r.datedEmpty)), unanswerable: mean(rs.map((r) => r.unanswerable)),
+      oneWord: rs.reduce((n, r) => n + r.oneWord * r.n, 0) / rs.reduce((n, r) => n + r.n, 0),
+    }]));
+    return { ref, result, oneWord: CONVERSATIONS.reduce((n, c) => n + c.oneWord.length, 0) };
+  } finally {
+    await base.end();
+  }
+}
+
+function evidenceTable(r: Record<string, Evidence>): string {
+  return ["| search | recall@10 | answerable answered with nothing | recall@10, date added | answered with nothing, date added | never said, one ordinary word in common: answered | nothing answers: answered |",
+    "| --- | --- | --- | --- | --- | --- | --- |",
+    ...Object.entries(r).map(([name, x]) => `| ${name} | ${pct(x.recall)} | ${pct(x.empty)} | ${pct(x.datedRecall)} | ${pct(x.datedEmpty)} | ${pct(x.oneWord)} | ${pct(x.unanswerable)} |`)].join("\n");
 }
 
 /** Each labelled relation pair stored on this schema (with and without the offline embedder) and on the earlier
  * one, and judged by the seed's rule, per class. */
 async function relationClasses(sql: Sql) {
   const pairs = await readRelationPairs();
-  const ref = baseRef();
-  const baseDb = databaseFor(DB, "base");
-  await recreateDatabase(baseDb);
-  await bootstrap(baseDb, { testHelpers: false });
-  const base = postgres(urlFor(baseDb), { max: 1, onnotice: () => {} });
+  const ref = baseRef("20261204120000_statement_relations.sql");
+  const base = await databaseAt(ref, "base");
   try {
-    await migrateUp(postgresExecutor(base), await readMigrations(migrationsAt(ref)));
     const withVectors = await storePairs(sql, pairs, (u, f) => store(sql, u, f, true));
     const withoutVectors = await storePairs(sql, pairs, (u, f) => store(sql, u, f, false));
     const earlier = await storePairs(base, pairs, (u, f) => store(base, u, f, true));
@@ -301,6 +371,8 @@ async function main() {
     const relations = await relationClasses(sql);
     console.log("conversations ...");
     const conversations = await conversationSearch(sql);
+    console.log("evidence ...");
+    const evidence = await evidenceSearch(sql);
     console.log(`generated data, ${PER_USER} memories per user ...`);
     const generated = await generatedData(sql);
 
@@ -341,6 +413,16 @@ questions, each citing the turn that answers it, and ${conversations.unanswerabl
 answers. Recall@10: a cited turn among the first 10 results.
 
 ${retrievalTable(conversations.retrieval, true)}
+
+### Evidence: dates never written, one ordinary word in common (bench/lib/conversations.ts)
+
+The same conversations on this schema and on the one before 20261205090000 (${evidence.ref}), in its own database:
+each question as asked and with a date or period appended that no turn writes ("... on 3 February 2024?", "... two
+years ago?"); ${evidence.oneWord} questions about things the user never said that share one ordinary word with a turn ("What is
+Priya's house number?" beside "I live in a shared house ..."); the ${conversations.unanswerable} questions nothing answers. An answer to the
+last two kinds is wrong; plain BM25 answers whenever a word matches.
+
+${evidenceTable(evidence.result)}
 
 ### Generated facts, ${generated.size.toLocaleString("en")} memories per user
 

@@ -6,7 +6,7 @@ import { rng } from "./vectors.ts";
 
 export interface Turn { index: number; speaker: string; text: string }
 export interface Question { question: string; cites: number[] }
-export interface Conversation { user: string; turns: Turn[]; questions: Question[]; unanswerable: string[] }
+export interface Conversation { user: string; turns: Turn[]; questions: Question[]; unanswerable: string[]; oneWord: string[] }
 
 /** [what the user says, a question about it]: the question shares a word or two with the turn, rarely more. */
 type Fact = [string, string];
@@ -210,6 +210,25 @@ const UNANSWERED: Record<string, string[]> = {
     "How much does Priya earn?", "Which games console does Priya own?"],
 };
 
+// Questions about things the user never said that share one ordinary word with something they did say ("favourite",
+// "house", "coffee"): a search that answers them with that memory answers a question nobody asked of it.
+const ONE_WORD: Record<string, string[]> = {
+  Maya: ["What is Maya's favourite movie?", "Which river did Maya swim in as a child?", "What is the name of Maya's dentist?",
+    "How many windows does Maya's flat have?", "Which hospital was Maya born in?", "Which phone carrier does Maya use?",
+    "How much did Maya's coffee machine cost?"],
+  Daniel: ["What is Daniel's favourite song?", "Which gym does Daniel lift weights at?", "Who is Daniel's boss at work?",
+    "What colour is Daniel's front door?", "When was Daniel's house built?", "What is Daniel's usual coffee order?"],
+  Priya: ["What is Priya's favourite song?", "How many stars does Priya's hotel have?", "What is Priya's house number?",
+    "Which boat does Priya own?", "What time does Priya's lab close?", "What is Priya's tea brand?"],
+};
+
+/**
+ * When a question is asked about: dates and periods a question may name that the conversations never write down
+ * (chat turns carry no dates in their text). Appended to answerable questions, they must not empty the answer.
+ */
+export const DATE_PHRASES = ["on 16 March, 2023", "in the summer of 2022", "back in 2021", "on 3 February 2024",
+  "around Easter 2023", "on the 21st of November", "in late 2019", "on 7/14/2022", "two years ago", "in Q3 2023"];
+
 function build(user: string, facts: Fact[], seed: number): Conversation {
   const random = rng(seed);
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
@@ -226,7 +245,7 @@ function build(user: string, facts: Fact[], seed: number): Conversation {
     questions.push({ question, cites: [turns.length - 1] });
     say("Assistant", pick(REPLIES));
   }
-  return { user, turns, questions, unanswerable: UNANSWERED[user] };
+  return { user, turns, questions, unanswerable: UNANSWERED[user], oneWord: ONE_WORD[user] };
 }
 
 export const CONVERSATIONS: Conversation[] = [build("Maya", MAYA, 101), build("Daniel", DANIEL, 202), build("Priya", PRIYA, 303)];
