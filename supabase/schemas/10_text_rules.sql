@@ -84,6 +84,10 @@ declare
   v_before text;
   v_stem text[];
 begin
+  -- An empty word is found everywhere and nowhere advances the search.
+  if word = '' then
+    return false;
+  end if;
   foreach v_form in array array[initcap(word), upper(word)] loop
     v_from := 1;
     loop
@@ -310,6 +314,26 @@ COMMENT ON FUNCTION private.is_time_word(word text) IS 'Whether a word says when
 
 GRANT ALL ON FUNCTION private.is_time_word(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.is_time_word(word text) TO service_role;
+
+CREATE FUNCTION private.says_when(word text) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+begin
+  return private.is_time_word(word)
+         or coalesce(private.value_words() ->> word, '') ~ '^(number|meridiem):'
+         -- "3", "3rd", "2023", "1990s"; "7/14/2022", "12:30", "2023-11-16"; "q3"
+         or word ~ '^[[:digit:]]+(st|nd|rd|th|s)?$'
+         or word ~ '^[[:digit:]]+([/.:-][[:digit:]]+)+$'
+         or word ~ '^q[1-4]$';
+end
+$$;
+REVOKE ALL ON FUNCTION private.says_when(text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.says_when(word text) IS 'Whether a word (lower case, punctuation trimmed) says when, how often or how many: a time word (private.is_time_word), a number in words or digits, an ordinal, a decade, a numeric date or clock time, am / pm, a quarter. What a question may name without any memory writing it down (private.query_lexemes).';
+
+GRANT ALL ON FUNCTION private.says_when(word text) TO authenticated;
+GRANT ALL ON FUNCTION private.says_when(word text) TO service_role;
 
 CREATE FUNCTION private.fact_roles(tokens text[]) RETURNS TABLE(word text, clause integer, role text, core_order integer, segment integer)
     LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE

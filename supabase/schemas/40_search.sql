@@ -125,8 +125,8 @@ declare
                            'happen', 'happened', 'know', 'knew', 'many', 'much'];
   -- What narrows a date without being one ("in late 2019").
   v_period text[] := array['late', 'early', 'mid', 'around'];
-  v_verbs text[] := array['is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'will', 'would',
-                          'can', 'could', 'should', 'might', 'may'];
+  v_auxiliaries text[] := array['is', 'are', 'was', 'were', 'do', 'does', 'did', 'has', 'have', 'had', 'will', 'would',
+                                'can', 'could', 'should', 'might', 'may'];
   v_filler text[] := private.filler_words();
   v_values jsonb := private.value_words();
   v_ordinary jsonb := private.ordinary_words();
@@ -142,19 +142,17 @@ begin
     -- The kind of answer asked for, between "what", "which", "whose" or "how many" and the verb ("What colour is
     -- the bedroom?", "Which football club does he support?"): a fact says "dark blue", rarely "colour".
     asked as (
-      select a.n as first, (select min(v.n) from words v where v.n > a.n and v.word = any (v_verbs)) as verb
+      select a.n as first, (select min(v.n) from words v where v.n > a.n and v.word = any (v_auxiliaries)) as verb
         from words a where a.word in ('what', 'which', 'whose', 'many', 'much') order by a.n limit 1
     ),
     judged as (
       select w.raw, w.word,
              -- Optional: says when (a date, a period, a number, a time of day) or names the kind of answer.
              exists (select 1 from asked a where w.n > a.first and w.n < coalesce(a.verb, a.first + 4))
-               or private.is_time_word(w.word) or coalesce(v_values ->> w.word, '') ~ '^(number|meridiem):'
-               or w.word ~ '^[[:digit:]]+(st|nd|rd|th|s)?$' or w.word ~ '^[[:digit:]]+([/.:-][[:digit:]]+)+$'
-               or w.word ~ '^q[1-4]$' or w.word = any (v_period) as optional,
-             -- Distinctive: a name (capitalized after the first word) or a word outside everyday English (in
-             -- its American spelling: the word list is American).
-             (w.n > 1 and w.raw ~ '^[^[:alnum:]]*[[:upper:]]')
+               or private.says_when(w.word) or w.word = any (v_period) as optional,
+             -- Distinctive: a name (capitalized inside a sentence) or a word outside everyday English (in its
+             -- American spelling: the word list is American).
+             private.capitalized_as_name(query, w.word, false)
                or not v_ordinary ? coalesce(substring(v_spellings ->> w.word from '^[a-z]+$'), w.word) as distinctive,
              coalesce(nullif(split_part(v_forms ->> w.word, ' ', 1), ''), w.word) as base,
              nullif(v_values ->> w.word, '') as family
@@ -182,7 +180,7 @@ end
 $_$;
 REVOKE ALL ON FUNCTION private.query_lexemes(text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.query_lexemes(query text) IS 'The lexemes of a search query and of the other forms of its words (irregular verb forms, the other names of a family member), each with the term of the query it stands for, whether it is optional (every word it comes from is a date, a period, a number, a time of day, filler or a word that puts a question, "say", "mention": a conversation rarely writes down when it happened) and whether it is distinctive (a name, capitalized after the first word, or a word outside the everyday English of private.ordinary_words). private.text_matches weighs the evidence of a memory by them.';
+COMMENT ON FUNCTION private.query_lexemes(query text) IS 'The lexemes of a search query and of the other forms of its words (irregular verb forms, the other names of a family member), each with the term of the query it stands for, whether it is optional (every word it comes from says when or how many, private.says_when, narrows a date, "late", or names the kind of answer asked for, "What colour is ...": a conversation rarely writes these down) and whether it is distinctive (a name, private.capitalized_as_name, or a word outside the everyday English of private.ordinary_words). The words that put a question ("say", "mention", "how many") and filler are left out. private.text_matches weighs the evidence of a memory by them.';
 
 CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40

@@ -3,7 +3,7 @@
 -- not empty one; a word is found in its other forms (an irregular verb, another name of a family member); a name
 -- or an uncommon word is evidence with less of the question around it. Sentences of this file's own.
 begin;
-select plan(16);
+select plan(19);
 
 select tests.create_user('ines@example.com');
 insert into public.user_memories (user_id, fact, memory_type) values
@@ -58,6 +58,16 @@ select results_eq($$select fact from public.search_memories('Where did Tomasz an
   $$values ('Goes bouldering with Tomasz')$$, 'a name covering a quarter of the question is evidence');
 select is_empty($$select 1 from public.search_memories('Where did the neighbour and she first meet each other?')$$,
   'an ordinary word covering as much is not');
+
+-- Any text is a question: quotes, backslashes, operators, symbols, all capitals, a word as long as a query may be.
+select lives_ok($$select count(*) from unnest(array['''', '\', '& | ! : * ( )', '🎉 ???', 'WHAT IS HER CAT''S NAME?',
+    'what', 'how many many much', E'tabs\tand\nnew lines', '-- drop table x; --', 'Maya’s cat’s name',
+    '7/14/2022 12:30 3rd 1990s q3', repeat('z', 1990)]) q, lateral public.search_memories(q)$$,
+  'odd text is searched without an error');
+select is(private.capitalized_as_name('What is her name?', '', false), false,
+  'an empty word is no name (the search for it used to run forever)');
+select results_eq($$select fact from public.search_memories('WHO DOES TOMASZ GO BOULDERING WITH?')$$,
+  $$values ('Goes bouldering with Tomasz')$$, 'a question in capitals still finds its answer');
 
 select * from finish();
 rollback;

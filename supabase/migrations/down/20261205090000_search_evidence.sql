@@ -4,6 +4,51 @@ set check_function_bodies = off;
 DROP FUNCTION private.text_matches(uuid, text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone);
 DROP FUNCTION private.query_lexemes(text);
 DROP FUNCTION private.ordinary_words();
+DROP FUNCTION private.says_when(text);
+
+CREATE OR REPLACE FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) RETURNS boolean
+    LANGUAGE plpgsql IMMUTABLE STRICT PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_form text;
+  v_from integer;
+  v_at integer;
+  v_before text;
+  v_stem text[];
+begin
+  foreach v_form in array array[initcap(word), upper(word)] loop
+    v_from := 1;
+    loop
+      v_at := strpos(substr(fact, v_from), v_form);
+      exit when v_at = 0;
+      v_at := v_from + v_at - 1;
+      -- A whole word: no letter or digit right before or after it.
+      if substr(fact, v_at + char_length(v_form), 1) !~ '[[:alnum:]]'
+         and (v_at = 1 or substr(fact, v_at - 1, 1) !~ '[[:alnum:]]') then
+        v_before := rtrim(substr(fact, 1, v_at - 1), ' "''(');
+        if v_before <> '' and right(v_before, 1) !~ '[.!?]' then
+          return true;
+        end if;
+        if may_open then
+          v_stem := pg_catalog.ts_lexize('english_stem', word);
+          if not (word ~ '(ed|ing)$' and v_stem[1] <> word) then
+            return true;
+          end if;
+        end if;
+      end if;
+      v_from := v_at + char_length(v_form);
+    end loop;
+  end loop;
+  return false;
+end
+$_$;
+
+
+COMMENT ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) IS 'Whether a word appears capitalized in a fact as a name would: inside a sentence, or opening one when may_open and it is not inflected like a verb.';
+
+
+
 
 CREATE FUNCTION private.text_matches(target uuid, lexemes text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
