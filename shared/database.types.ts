@@ -221,6 +221,7 @@ export type Database = {
           memory_type: string
           merged_memory_id: string | null
           metadata: NonNullable<Json>
+          observed_at: string | null
           origin: string
           seen_at: string
           similarity: number | null
@@ -243,6 +244,7 @@ export type Database = {
           memory_type: string
           merged_memory_id?: string | null
           metadata?: NonNullable<Json>
+          observed_at?: string | null
           origin: string
           seen_at?: string
           similarity?: number | null
@@ -265,6 +267,7 @@ export type Database = {
           memory_type?: string
           merged_memory_id?: string | null
           metadata?: NonNullable<Json>
+          observed_at?: string | null
           origin?: string
           seen_at?: string
           similarity?: number | null
@@ -352,6 +355,7 @@ export type Database = {
           last_accessed_at: string | null
           memory_type: string
           metadata: NonNullable<Json>
+          observed_at: string | null
           previous_version_id: string | null
           source_conversation_id: string | null
           updated_at: string
@@ -376,6 +380,7 @@ export type Database = {
           last_accessed_at?: string | null
           memory_type: string
           metadata?: NonNullable<Json>
+          observed_at?: string | null
           previous_version_id?: string | null
           source_conversation_id?: string | null
           updated_at?: string
@@ -400,6 +405,7 @@ export type Database = {
           last_accessed_at?: string | null
           memory_type?: string
           metadata?: NonNullable<Json>
+          observed_at?: string | null
           previous_version_id?: string | null
           source_conversation_id?: string | null
           updated_at?: string
@@ -544,6 +550,7 @@ export type Database = {
           last_accessed_at: string
           memory_type: string
           metadata: Json
+          observed_at: string
           source_conversation_id: string
           updated_at: string
           version: number
@@ -665,6 +672,7 @@ export type Database = {
           matched_by: string[]
           memory_type: string
           metadata: Json
+          observed_at: string
           recency: number
           rrf_score: number
           score: number
@@ -693,6 +701,7 @@ export type Database = {
           importance_score?: number
           memory_type?: string
           metadata?: Json
+          observed_at?: string
           on_conflict?: string
           source_conversation_id?: string
           user_id?: string

@@ -34,6 +34,7 @@ export function memoryStoreHandler(deps: HandlerDeps) {
           idempotency_key: [body.idempotency_key ?? req.headers.get("idempotency-key") ?? undefined, "text"],
           user_id: [as.userId, "uuid"],
           on_conflict: [body.on_conflict, "text"],
+          observed_at: [body.observed_at, "timestamptz"],
         }));
       // A new memory is 201, whether or not it conflicts with others; a merge or a new version of a memory is 200.
       const created = outcome.status === "created" || outcome.status === "distinct";

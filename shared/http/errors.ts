@@ -97,6 +97,8 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   user_memories_metadata_is_object: "metadata",
   user_memories_metadata_size: "metadata",
   user_memories_expires_after_created: "expires_at",
+  user_memories_observed_before_stored: "observed_at",
+  memory_sightings_observed_before_seen: "observed_at",
 };
 
 /**

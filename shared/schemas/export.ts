@@ -12,6 +12,8 @@ export const ExportedMemory = z.object({
   is_active: z.boolean(), duplicate_of: nullable(uuid), version: int32, previous_version_id: nullable(uuid),
   source_conversation_id: nullable(uuid), metadata: jsonObject,
   created_at: timestamp, updated_at: timestamp, last_accessed_at: nullable(timestamp), expires_at: nullable(timestamp),
+  // Optional: documents written before observed_at existed have none.
+  observed_at: nullable(timestamp).optional(),
 }).meta({ id: "ExportedMemory", description: "One row of user_memories: a version, current (is_active) or replaced, or a duplicate" });
 
 export const ExportedSighting = z.object({
@@ -20,6 +22,7 @@ export const ExportedSighting = z.object({
   source_conversation_id: nullable(uuid), expires_at: nullable(timestamp), idempotency_key: nullable(text),
   origin: text, merged_memory_id: nullable(uuid), similarity: nullable(z.number()),
   seen_at: timestamp, unmerged_at: nullable(timestamp), unmerged_memory_id: nullable(uuid),
+  observed_at: nullable(timestamp).optional(),
 }).meta({ id: "ExportedSighting", description: "A statement merged into a memory instead of stored as one" });
 
 export const ExportedConversation = z.object({

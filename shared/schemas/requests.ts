@@ -18,6 +18,8 @@ export const StoreRequest = z.strictObject({
   metadata: jsonObject.optional(),
   expires_at: timestamp.nullable().optional(),
   idempotency_key: text.optional(),
+  observed_at: timestamp.optional()
+    .describe("when the fact was said, e.g. the conversation turn's time (default: now); a search naming a date ranks what was said then first"),
   // A text: store_memory holds the rule (keep or supersede) and names this field when it is broken.
   on_conflict: text.optional()
     .describe("keep (default): a statement that conflicts with a memory is stored beside it; supersede: it becomes that memory's new version"),

@@ -84,6 +84,7 @@ const memoryShown = {
   source_conversation_id: id.nullable(),
   created_at: at,
   updated_at: at,
+  observed_at: at.describe("when it was said: the observed_at it was stored with, else when it was stored"),
 };
 
 export const SearchResult = z.object({

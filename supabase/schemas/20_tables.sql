@@ -27,6 +27,7 @@ CREATE TABLE public.user_memories (
     expires_at timestamp with time zone,
     fact_words text[] GENERATED ALWAYS AS (public.fact_words(fact)) STORED,
     embedding_bits bit(384) GENERATED ALWAYS AS ((extensions.binary_quantize(embedding))::bit(384)) STORED,
+    observed_at timestamp with time zone,
     CONSTRAINT user_memories_active_not_duplicate CHECK ((NOT (is_active AND (duplicate_of IS NOT NULL)))),
     CONSTRAINT user_memories_category_check CHECK (((category IS NULL) OR ((category ~ '[^[:space:]]'::text) AND (char_length(category) <= 100)))),
     CONSTRAINT user_memories_confidence_range CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision))),
@@ -56,6 +57,8 @@ COMMENT ON COLUMN public.user_memories.embedding_model IS 'Model that produced e
 COMMENT ON COLUMN public.user_memories.embedding_bits IS 'Binary quantization of embedding (sign bits), for the per-user candidate scan.';
 
 COMMENT ON COLUMN public.user_memories.fts IS 'English full-text vector of fact, for websearch_to_tsquery.';
+
+COMMENT ON COLUMN public.user_memories.observed_at IS 'When the fact was said, as the caller gave it (store_memory''s observed_at: the time of a conversation turn); null when stored as it was said (created_at). At most a day after created_at (clocks and time zones). A search that names a date or a period ranks what was said then first.';
 
 COMMENT ON COLUMN public.user_memories.fact_words IS 'The distinct normalized words of fact, for word-set Jaccard.';
 
@@ -182,6 +185,7 @@ CREATE TABLE public.memory_sightings (
     seen_at timestamp with time zone DEFAULT now() NOT NULL,
     unmerged_at timestamp with time zone,
     unmerged_memory_id uuid,
+    observed_at timestamp with time zone,
     CONSTRAINT memory_sightings_embedding_has_model CHECK (((embedding IS NULL) = (embedding_model IS NULL))),
     CONSTRAINT memory_sightings_fact_length CHECK ((char_length(fact) <= 2000)),
     CONSTRAINT memory_sightings_fact_not_blank CHECK ((fact ~ '[^[:space:]]'::text)),
@@ -197,6 +201,8 @@ REVOKE ALL ON TABLE public.memory_sightings FROM PUBLIC, anon, authenticated, se
 COMMENT ON TABLE public.memory_sightings IS 'Statements merged into a memory instead of stored as one: a store_memory call that was a duplicate, or a memory absorbed by deduplication. memory_history shows them; unmerge_memory makes one a memory of its own.';
 
 COMMENT ON COLUMN public.memory_sightings.memory_id IS 'The memory holding the statement now (it follows new versions and later merges).';
+
+COMMENT ON COLUMN public.memory_sightings.observed_at IS 'When the statement was said: the observed_at its store gave, or, for an absorbed memory, when that memory was said; null when said as it was stored (seen_at).';
 
 COMMENT ON COLUMN public.memory_sightings.merged_memory_id IS 'For origin absorbed: the memory row that was merged (inactive, duplicate_of memory_id) while it exists.';
 
@@ -222,6 +228,14 @@ COMMENT ON TABLE public.memory_user_stats IS 'Per-user counters kept by trigger 
 COMMENT ON COLUMN public.memory_user_stats.last_deduplicated_at IS 'When deduplicate_all_memories last ran for the user.';
 
 COMMENT ON COLUMN public.memory_user_stats.sighting_count IS 'The user''s memory_sightings rows, kept by trigger.';
+
+-- NOT VALID: the rows there when observed_at was added have none, so there is nothing to check, and validating
+-- would read the whole table under the lock that adding the column takes. New rows are checked.
+ALTER TABLE public.user_memories
+    ADD CONSTRAINT user_memories_observed_before_stored CHECK (((observed_at IS NULL) OR (isfinite(observed_at) AND (observed_at <= (created_at + '1 day'::interval))))) NOT VALID;
+
+ALTER TABLE public.memory_sightings
+    ADD CONSTRAINT memory_sightings_observed_before_seen CHECK (((observed_at IS NULL) OR (isfinite(observed_at) AND (observed_at <= (seen_at + '1 day'::interval))))) NOT VALID;
 
 ALTER TABLE ONLY public.conversations
     ADD CONSTRAINT conversations_id_user_id_key UNIQUE (id, user_id);

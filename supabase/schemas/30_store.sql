@@ -17,9 +17,11 @@ begin
   return query
     insert into public.memory_sightings as s (user_id, memory_id, fact, memory_type, category, importance_score,
       confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, origin,
-      merged_memory_id, similarity)
+      merged_memory_id, similarity, observed_at)
+    -- When the absorbed memory was said stays with it: the sighting's seen_at is the time of the merge.
     select target, a.keeper, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
-           m.source_conversation_id, m.embedding, m.embedding_model, m.expires_at, 'absorbed', m.id, a.similarity
+           m.source_conversation_id, m.embedding, m.embedding_model, m.expires_at, 'absorbed', m.id, a.similarity,
+           coalesce(m.observed_at, m.created_at)
       from unnest(absorbed, keepers, similarities) as a(id, keeper, similarity)
       join public.user_memories m on m.id = a.id and m.user_id = target
     returning s.merged_memory_id, s.id;
@@ -289,10 +291,10 @@ begin
   update public.user_memories m set is_active = false where m.id = v_old.id;
   -- The statement's text and embedding (the old embedding is of the old text); the rest as a merge keeps it.
   insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id)
+    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id, observed_at)
   values (target, statement.fact, statement.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
     v_kept.source_conversation_id, v_kept.metadata, statement.embedding, statement.embedding_model, v_kept.expires_at,
-    v_old.version + 1, v_old.id)
+    v_old.version + 1, v_old.id, statement.observed_at)
   returning user_memories.id, user_memories.version into id, version;
   perform private.move_sightings(target, array[v_old.id], array[id]);
   return next;
@@ -450,11 +452,11 @@ declare
 begin
   insert into public.memory_sightings (user_id, memory_id, fact, memory_type, category, importance_score,
     confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, idempotency_key,
-    origin, similarity)
+    origin, similarity, observed_at)
   values (target, record_sighting.memory_id, statement.fact, statement.memory_type, statement.category,
     statement.importance_score, statement.confidence_score, statement.metadata, statement.source_conversation_id,
     statement.embedding, statement.embedding_model, statement.expires_at, record_sighting.idempotency_key, 'store',
-    record_sighting.similarity)
+    record_sighting.similarity, statement.observed_at)
   returning id into v_id;
   return v_id;
 end
@@ -822,9 +824,10 @@ begin
   v_kept := private.merged_memory(statement_row, array[v_existing]);
   update public.user_memories m set is_active = false where m.id = v_existing.id;
   insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-    source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at)
+    source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at, observed_at)
   values (target_user, statement_row.fact, v_kept.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
-    v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now())
+    v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now(),
+    statement_row.observed_at)
   returning user_memories.id, user_memories.version into v_id, v_version;
   select a.sighting_id into v_sighting
     from private.absorb_memories(target_user, array[v_existing.id], array[v_id], array[similarity]) a;
@@ -841,7 +844,7 @@ COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, sta
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
 
-CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
+CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text, observed_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -875,6 +878,12 @@ begin
   perform private.validate_memory_input(v_fact, store_memory.memory_type, store_memory.category,
     store_memory.importance_score, store_memory.confidence_score, store_memory.embedding, store_memory.embedding_model,
     store_memory.metadata, store_memory.expires_at);
+  -- The table's rule (user_memories_observed_before_stored), said before a merge could put it on a sighting.
+  if store_memory.observed_at is not null
+     and (not isfinite(store_memory.observed_at) or store_memory.observed_at > now() + interval '1 day') then
+    raise exception 'observed_at must be a time at most a day after now, not %', store_memory.observed_at
+      using errcode = '23514', constraint = 'user_memories_observed_before_stored', column = 'observed_at';
+  end if;
 
   perform private.lock_user_memories(v_user);
 
@@ -899,6 +908,7 @@ begin
   v_statement.embedding := store_memory.embedding;
   v_statement.embedding_model := store_memory.embedding_model;
   v_statement.expires_at := store_memory.expires_at;
+  v_statement.observed_at := store_memory.observed_at;
   -- The newcomer: on a tie of importance the memory already there stays (its id is the one a chatbot holds). Not
   -- now(): a store that waited on the lock began before the memory it now meets.
   v_statement.created_at := 'infinity';
@@ -929,10 +939,10 @@ begin
     v_status := case when v_refined is not null then 'refined' else 'superseded' end;
   elsif v_match is null then
     insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-      source_conversation_id, metadata, embedding, embedding_model, expires_at)
+      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at)
     values (v_user, v_fact, store_memory.memory_type, store_memory.category, store_memory.importance_score,
       store_memory.confidence_score, store_memory.source_conversation_id, store_memory.metadata,
-      store_memory.embedding, store_memory.embedding_model, store_memory.expires_at)
+      store_memory.embedding, store_memory.embedding_model, store_memory.expires_at, store_memory.observed_at)
     returning user_memories.id, user_memories.version into v_id, v_version;
     v_status := case when v_related = '[]'::jsonb then 'created' else 'distinct' end;
   else
@@ -948,9 +958,9 @@ begin
   return query select v_id, v_status, v_version, v_sighting, v_related, v_relation;
 end
 $_$;
-REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision, text) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision, text, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) IS 'Stores a statement for the caller in one transaction and says how it stands to what is known (relation): duplicate (the same meaning, read through contractions, spellings, number formats, filler and moved phrases: merged, the statement kept as a sighting; status duplicate), refines (the fact with a detail added: a new version of that memory, the previous text in its history; status refined), conflicts (a value, a role or order, a tense, a polarity, a comparison or a quantity differs: a new memory, status distinct; or, with on_conflict => ''supersede'', a new version of the memory it conflicts with, status superseded) or new (status created). related names each memory refined or conflicting, [{id, similarity, reason, relation}]. Validates first (SQLSTATE 23514/22023), refuses active memories past the quota (PT507); an idempotency key replays the first outcome.';
+COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) IS 'Stores a statement for the caller in one transaction and says how it stands to what is known (relation): duplicate (the same meaning, read through contractions, spellings, number formats, filler and moved phrases: merged, the statement kept as a sighting; status duplicate), refines (the fact with a detail added: a new version of that memory, the previous text in its history; status refined), conflicts (a value, a role or order, a tense, a polarity, a comparison or a quantity differs: a new memory, status distinct; or, with on_conflict => ''supersede'', a new version of the memory it conflicts with, status superseded) or new (status created). related names each memory refined or conflicting, [{id, similarity, reason, relation}]. Validates first (SQLSTATE 23514/22023), refuses active memories past the quota (PT507); an idempotency key replays the first outcome. observed_at: when the statement was said (a conversation turn''s time; default the time of the store), kept on the memory, its new version or its sighting (23514 when later than a day from now).';
 
 CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
     LANGUAGE plpgsql
@@ -1013,10 +1023,10 @@ begin
         using errcode = 'PT409', column = 'merged_id';
     end if;
     insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-      source_conversation_id, metadata, embedding, embedding_model, expires_at)
+      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at)
     values (v_user, v_sighting.fact, v_sighting.memory_type, v_sighting.category, v_sighting.importance_score,
       v_sighting.confidence_score, v_sighting.source_conversation_id, v_sighting.metadata, v_sighting.embedding,
-      v_sighting.embedding_model, v_sighting.expires_at)
+      v_sighting.embedding_model, v_sighting.expires_at, coalesce(v_sighting.observed_at, v_sighting.seen_at))
     returning user_memories.id, user_memories.version into v_id, v_version;
   end if;
   perform private.mark_unmerged(v_user, v_sighting.id, v_id);
@@ -1177,9 +1187,9 @@ GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO service_role;
 REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) TO service_role;
 
-REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) TO authenticated;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text) TO service_role;
+REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) TO service_role;
 
 REVOKE ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO authenticated;

@@ -114,13 +114,147 @@ REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, i
 
 COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding, ranked by exact cosine: from the user''s own HNSW index when they have one and no filter is given (public.own_index_changes), else candidates by Hamming distance of quantized embeddings, reranked.';
 
-CREATE FUNCTION private.query_lexemes(query text) RETURNS TABLE(lexeme text, term text, optional boolean, distinctive boolean)
+CREATE FUNCTION private.query_period(query text, at timestamp with time zone) RETURNS tstzrange
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_q text := lower(query);
+  v_month_pattern text := '(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sept|sep|oct|nov|dec)\.?';
+  v_months text[] := array['jan', 'feb', 'mar', 'apr', 'may', 'jun', 'jul', 'aug', 'sep', 'oct', 'nov', 'dec'];
+  v_numbers jsonb := private.value_words();
+  v_today date := (at at time zone 'UTC')::date;
+  v_m text[];
+  v_year integer;
+  v_month integer;
+  v_day integer;
+  v_start date;
+  v_count integer;
+begin
+  -- A day: 2023-11-16; 11/16/2023 (month first, unless the first number cannot be a month); 16 November, 2023;
+  -- the 16th of November; November 16th, 2023. Without a year, the latest such day up to today.
+  v_m := regexp_match(v_q, '\m((?:19|20)[0-9]{2})-([0-9]{1,2})-([0-9]{1,2})\M');
+  if v_m is not null then
+    v_year := v_m[1]::integer; v_month := v_m[2]::integer; v_day := v_m[3]::integer;
+  else
+    v_m := regexp_match(v_q, '\m([0-9]{1,2})/([0-9]{1,2})/((?:19|20)?[0-9]{2})\M');
+    if v_m is not null then
+      v_month := v_m[1]::integer; v_day := v_m[2]::integer;
+      if v_month > 12 then
+        v_month := v_m[2]::integer; v_day := v_m[1]::integer;
+      end if;
+      v_year := case when char_length(v_m[3]) = 2 then 2000 + v_m[3]::integer else v_m[3]::integer end;
+    end if;
+  end if;
+  if v_m is null then
+    v_m := regexp_match(v_q, '\m([0-9]{1,2})(?:st|nd|rd|th)?(?:\s+of)?\s+' || v_month_pattern || '\M(?:,?\s+((?:19|20)[0-9]{2})\M)?');
+    if v_m is not null then
+      v_day := v_m[1]::integer; v_month := array_position(v_months, left(v_m[2], 3)); v_year := v_m[3]::integer;
+    end if;
+  end if;
+  if v_m is null then
+    v_m := regexp_match(v_q, '\m' || v_month_pattern || '\s+([0-9]{1,2})(?:st|nd|rd|th)?\M(?:,?\s+((?:19|20)[0-9]{2})\M)?');
+    if v_m is not null then
+      v_month := array_position(v_months, left(v_m[1], 3)); v_day := v_m[2]::integer; v_year := v_m[3]::integer;
+    end if;
+  end if;
+  if v_day is not null then
+    if v_month not between 1 and 12 or v_day not between 1 and 31 then
+      return null;
+    end if;
+    if v_year is null then
+      v_year := extract(year from v_today)::integer;
+      if make_date(v_year, v_month, least(v_day, 28)) > v_today then
+        v_year := v_year - 1;
+      end if;
+    end if;
+    begin
+      v_start := make_date(v_year, v_month, v_day);
+    exception when datetime_field_overflow then
+      return null;
+    end;
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + 1)::timestamp at time zone 'UTC');
+  end if;
+
+  -- A month: November 2023; in November (the latest up to today).
+  v_m := regexp_match(v_q, '\m' || v_month_pattern || ',?\s+((?:19|20)[0-9]{2})\M');
+  if v_m is null then
+    v_m := regexp_match(v_q, '\m(?:in|during|since|of|last|this)\s+(?:early\s+|late\s+|mid\s+)?' || v_month_pattern || '\M()');
+  end if;
+  if v_m is not null then
+    v_month := array_position(v_months, left(v_m[1], 3));
+    v_year := coalesce(nullif(v_m[2], '')::integer, extract(year from v_today)::integer);
+    if v_m[2] = '' and make_date(v_year, v_month, 1) > v_today then
+      v_year := v_year - 1;
+    end if;
+    v_start := make_date(v_year, v_month, 1);
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + interval '1 month') at time zone 'UTC');
+  end if;
+
+  -- A season (northern: summer is June to August): the summer of 2022, summer 2022; last summer, this summer.
+  v_m := regexp_match(v_q, '\m(?:(last|this)\s+)?(spring|summer|autumn|fall|winter)\M(?:\s+(?:of\s+)?((?:19|20)[0-9]{2})\M)?');
+  if v_m is not null and (v_m[1] is not null or v_m[3] is not null) then
+    v_month := case v_m[2] when 'spring' then 3 when 'summer' then 6 when 'winter' then 12 else 9 end;
+    v_year := coalesce(v_m[3]::integer, extract(year from v_today)::integer);
+    if v_m[3] is null and v_m[1] = 'last' then
+      -- The latest such season that has ended.
+      while make_date(v_year, v_month, 1) + interval '3 months' > v_today loop
+        v_year := v_year - 1;
+      end loop;
+    end if;
+    v_start := make_date(v_year, v_month, 1);
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + interval '3 months') at time zone 'UTC');
+  end if;
+
+  -- A quarter: Q3 2023.
+  v_m := regexp_match(v_q, '\mq([1-4])\s+((?:19|20)[0-9]{2})\M');
+  if v_m is not null then
+    v_start := make_date(v_m[2]::integer, 3 * v_m[1]::integer - 2, 1);
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + interval '3 months') at time zone 'UTC');
+  end if;
+
+  -- Relative: today, yesterday; last week, last month, last year; two years ago (that year, month, week or day).
+  if v_q ~ '\myesterday\M' then
+    return tstzrange((v_today - 1)::timestamp at time zone 'UTC', v_today::timestamp at time zone 'UTC');
+  elsif v_q ~ '\mtoday\M' then
+    return tstzrange(v_today::timestamp at time zone 'UTC', (v_today + 1)::timestamp at time zone 'UTC');
+  end if;
+  v_m := regexp_match(v_q, '\mlast\s+(week|month|year)\M');
+  if v_m is not null then
+    v_start := date_trunc(v_m[1], v_today - ('1 ' || v_m[1])::interval)::date;
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + ('1 ' || v_m[1])::interval) at time zone 'UTC');
+  end if;
+  v_m := regexp_match(v_q, '\m([0-9]+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|twelve)\s+(day|week|month|year)s?\s+ago\M');
+  if v_m is not null then
+    v_count := case when v_m[1] ~ '^[0-9]+$' then v_m[1]::integer when v_m[1] in ('a', 'an') then 1
+                    else substr(v_numbers ->> v_m[1], 8)::integer end;
+    v_start := date_trunc(v_m[2], v_today - (v_count || ' ' || v_m[2])::interval)::date;
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + ('1 ' || v_m[2])::interval) at time zone 'UTC');
+  end if;
+
+  -- A year: in 2023, back in 2021, 2019.
+  v_m := regexp_match(v_q, '\m((?:19|20)[0-9]{2})\M');
+  if v_m is not null and v_m[1]::integer <= extract(year from v_today)::integer + 1 then
+    v_start := make_date(v_m[1]::integer, 1, 1);
+    return tstzrange(v_start::timestamp at time zone 'UTC', (v_start + interval '1 year') at time zone 'UTC');
+  end if;
+  return null;
+end
+$_$;
+REVOKE ALL ON FUNCTION private.query_period(text, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.query_period(query text, at timestamp with time zone) IS 'The date or period a search query names, as a range of time in UTC, or null: a day (2023-11-16, 11/16/2023, 16 November 2023, the 16th of November, November 16th), a month (November 2023, in November), a season (the summer of 2022, last summer), a quarter (Q3 2023), yesterday, today, last week / month / year, N days / weeks / months / years ago, a year. Without a year, the latest such day or month up to at.';
+
+CREATE FUNCTION private.query_lexemes(query text) RETURNS TABLE(lexeme text, term text, optional boolean, distinctive boolean, asked boolean)
     LANGUAGE plpgsql STABLE PARALLEL SAFE
     SET search_path TO ''
     AS $_$
 declare
   -- How a question is put rather than what it asks about ("What did she say about ...", "Do you remember ...",
   -- "how many"): left out of the query, like filler.
+  -- And after "how", a measure the answer states in numbers or times, never in the word: "How far did she run?"
+  -- (21 km), "how often" (every Saturday). "How big is ..." asks about size, which a fact may say.
+  v_measures text[] := array['far', 'long', 'often', 'soon', 'many', 'much'];
   v_asking text[] := array['say', 'tell', 'mention', 'talk', 'discuss', 'ask', 'share', 'recall', 'remember',
                            'happen', 'happened', 'know', 'knew', 'many', 'much'];
   -- What narrows a date without being one ("in late 2019").
@@ -135,9 +269,10 @@ declare
 begin
   return query
     with words as (
-      select r.raw, r.n,
-             regexp_replace(lower(regexp_replace(r.raw, '^[^[:alnum:]]+|[^[:alnum:]]+$', '', 'g')), '[''’]s$', '') as word
-        from regexp_split_to_table(query, '[[:space:]]+') with ordinality r(raw, n)
+      select w.*, coalesce(lag(w.word) over (order by w.n) = 'how', false) as after_how
+        from (select r.raw, r.n,
+                     regexp_replace(lower(regexp_replace(r.raw, '^[^[:alnum:]]+|[^[:alnum:]]+$', '', 'g')), '[''’]s$', '') as word
+                from regexp_split_to_table(query, '[[:space:]]+') with ordinality r(raw, n)) w
     ),
     -- The kind of answer asked for, between "what", "which", "whose" or "how many" and the verb ("What colour is
     -- the bedroom?", "Which football club does he support?"): a fact says "dark blue", rarely "colour".
@@ -147,9 +282,9 @@ begin
     ),
     judged as (
       select w.raw, w.word,
-             -- Optional: says when (a date, a period, a number, a time of day) or names the kind of answer.
-             exists (select 1 from asked a where w.n > a.first and w.n < coalesce(a.verb, a.first + 4))
-               or private.says_when(w.word) or w.word = any (v_period) as optional,
+             -- Optional: names the kind of answer, or says when (a date, a period, a number, a time of day).
+             exists (select 1 from asked a where w.n > a.first and w.n < coalesce(a.verb, a.first + 4)) as asked,
+             private.says_when(w.word) or w.word = any (v_period) as dated,
              -- Distinctive: a name (capitalized inside a sentence) or a word outside everyday English (in its
              -- American spelling: the word list is American).
              private.capitalized_as_name(query, w.word, false)
@@ -157,20 +292,20 @@ begin
              coalesce(nullif(split_part(v_forms ->> w.word, ' ', 1), ''), w.word) as base,
              nullif(v_values ->> w.word, '') as family
         from words w
-       where not (w.word = any (v_asking) or w.word = any (v_filler))
+       where not (w.word = any (v_asking) or w.word = any (v_filler) or (w.after_how and w.word = any (v_measures)))
     ),
     -- Each word in the forms a memory may hold it in: an irregular verb's other forms ("broke" for "break") and
     -- the other names of a family member ("mum" for "mother"); to_tsvector's stemming sees the regular ones.
     forms as (
-      select j.raw, j.optional, j.distinctive, j.raw as form from judged j
+      select j.raw, j.asked, j.dated, j.distinctive, j.raw as form from judged j
       union
-      select j.raw, j.optional, j.distinctive, f.key from judged j
+      select j.raw, j.asked, j.dated, j.distinctive, f.key from judged j
         join jsonb_each_text(v_forms) f on split_part(f.value, ' ', 1) = j.base
       union
-      select j.raw, j.optional, j.distinctive, v.key from judged j
+      select j.raw, j.asked, j.dated, j.distinctive, v.key from judged j
         join jsonb_each_text(v_values) v on v.value = j.family and j.family like 'family:%'
     )
-    select l.lexeme, min(t.lexeme), bool_and(f.optional), bool_or(f.distinctive)
+    select l.lexeme, min(t.lexeme), bool_and(f.asked or f.dated), bool_or(f.distinctive), bool_and(f.asked)
       from forms f
       cross join lateral (select min(x.lexeme) as lexeme from unnest(to_tsvector('english', f.raw)) x) t
       cross join lateral unnest(to_tsvector('english', f.form)) l
@@ -182,7 +317,7 @@ REVOKE ALL ON FUNCTION private.query_lexemes(text) FROM PUBLIC, anon, authentica
 
 COMMENT ON FUNCTION private.query_lexemes(query text) IS 'The lexemes of a search query and of the other forms of its words (irregular verb forms, the other names of a family member), each with the term of the query it stands for, whether it is optional (every word it comes from says when or how many, private.says_when, narrows a date, "late", or names the kind of answer asked for, "What colour is ...": a conversation rarely writes these down) and whether it is distinctive (a name, private.capitalized_as_name, or a word outside the everyday English of private.ordinary_words). The words that put a question ("say", "mention", "how many") and filler are left out. private.text_matches weighs the evidence of a memory by them.';
 
-CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
+CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -230,18 +365,21 @@ begin
     -- about and nothing says). What a memory must cover is the weight of the question's required informative
     -- words; optional words (a date, "said", the kind of answer asked for: private.query_lexemes) add to a memory
     -- that holds them and take nothing from one that does not, as a conversation rarely writes down the day it
-    -- happened. When no required word is informative, the optional ones that some memory holds are what counts,
-    -- else every word. A word is uninformative when more than half of the user's memories hold it, counting two
+    -- happened. When no required word is informative, the kind of answer asked for is what the question is about
+    -- ("Which tattoo does he have?"); else the optional words some memory holds; else the required words; else
+    -- every word. A word is uninformative when more than half of the user's memories hold it, counting two
     -- more memories that do not: with one or two memories every word found is in "most" of them, which says
     -- nothing (a user's first memory was never recalled by a question about it).
     weights as (
       select w.term, w.idf, w.informative and w.optional as bonus,
              case when bool_or(w.informative and not w.optional) over () then w.informative and not w.optional
+                  when bool_or(w.informative and w.asked) over () then w.informative and w.asked
                   when bool_or(w.informative and w.seen) over () then w.informative and w.seen
+                  when bool_or(not w.optional) over () then not w.optional
                   else true end as counts
         from (select q.term, ln(1 + (d.n - coalesce(f.df, 0) + 0.5) / (coalesce(f.df, 0) + 0.5)) as idf,
                      coalesce(f.df, 0) <= (d.n + 2) / 2 as informative, f.df is not null as seen,
-                     q.term = any (optional_terms) as optional
+                     q.term = any (optional_terms) as optional, q.term = any (asked_terms) as asked
                 from (select distinct t.term from query_terms t) q
                 cross join documents d
                 left join (select t.term, count(*)::double precision as df from found t group by t.term) f on f.term = q.term) w
@@ -269,11 +407,11 @@ begin
      limit match_count;
 end
 $$;
-REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes) add to the memories that hold them and are not required.';
+COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes: dates, the kind of answer asked for) add to the memories that hold them and are not required; when no required term is informative, the kind of answer asked for is.';
 
-CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone)
+CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -304,7 +442,7 @@ begin
            greatest(m.last_accessed_at, a.last_accessed_at,
                     (select max(l.accessed_at) from public.memory_access_log l
                       where l.user_id = v_user and l.memory_id = m.id)),
-           m.expires_at
+           m.expires_at, coalesce(m.observed_at, m.created_at)
       from page m
       left join public.memory_access a on a.memory_id = m.id
      order by m.created_at desc, m.id desc;
@@ -312,7 +450,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page.';
+COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page. observed_at: when each was said (store_memory''s observed_at, else created_at).';
 
 CREATE FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, similarity double precision, rank integer)
     LANGUAGE plpgsql STABLE ROWS 40
@@ -391,7 +529,7 @@ COMMENT ON FUNCTION private.validate_search_input(query text, query_embedding ex
 GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
-CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[])
+CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -402,7 +540,10 @@ declare
   v_terms text[];
   v_optional text[];
   v_distinctive text[];
+  v_asked text[];
   v_floor double precision;
+  -- A date or period the question names ("on 16 March, 2023", "last summer"): what was said then ranks first.
+  v_period tstzrange := private.query_period(query, now());
   v_pool integer;
 begin
   perform private.validate_search_input(query, query_embedding, search_memories.embedding_model, match_count,
@@ -411,8 +552,9 @@ begin
   if query is not null then
     select coalesce(array_agg(q.lexeme), '{}'), coalesce(array_agg(q.term), '{}'),
            coalesce(array_agg(distinct q.term) filter (where q.optional), '{}'),
-           coalesce(array_agg(distinct q.term) filter (where q.distinctive), '{}')
-      into v_lexemes, v_terms, v_optional, v_distinctive
+           coalesce(array_agg(distinct q.term) filter (where q.distinctive), '{}'),
+           coalesce(array_agg(distinct q.term) filter (where q.asked), '{}')
+      into v_lexemes, v_terms, v_optional, v_distinctive, v_asked
       from private.query_lexemes(query) q;
   end if;
   if query_embedding is not null then
@@ -425,7 +567,7 @@ begin
   return query
     with text_hits as (
       select t.id, t.text_score, t.text_rank, t.qualified
-        from private.text_matches(v_user, v_lexemes, v_terms, v_optional, v_distinctive, v_pool, memory_types, categories, min_importance,
+        from private.text_matches(v_user, v_lexemes, v_terms, v_optional, v_distinctive, v_asked, v_pool, memory_types, categories, min_importance,
                created_after, created_before) t
        where cardinality(v_lexemes) > 0
     ),
@@ -454,7 +596,7 @@ begin
              f.vector_similarity, f.rrf_score::double precision as rrf_score,
              -- Half-life of 30 days since the memory was last written or merged.
              power(0.5, extract(epoch from (now() - m.updated_at)) / (30 * 86400))::double precision as recency,
-             f.matched_by
+             f.matched_by, coalesce(m.observed_at, m.created_at) as observed_at
         from relevant f
         join private.memories_by_id(v_user, (select array_agg(relevant.id) from relevant)) m on m.id = f.id
     ),
@@ -462,9 +604,10 @@ begin
       select r.id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score, r.metadata,
              r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
              r.vector_similarity, r.rrf_score, r.recency,
-             r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score, r.matched_by
+             r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score, r.matched_by,
+             r.observed_at, coalesce(v_period @> r.observed_at, false) as said_then
         from results r
-       order by 17 desc, r.id
+       order by said_then desc, score desc, r.id
        limit match_count
     ),
     -- Appended, not upserted: an insert into a table without unique keys or foreign keys takes no row lock, so
@@ -474,12 +617,16 @@ begin
       insert into public.memory_access_log (memory_id, user_id)
       select ranked.id, v_user from ranked where touch
     )
-    select * from ranked order by ranked.score desc, ranked.id;
+    select r.id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score, r.metadata,
+           r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
+           r.vector_similarity, r.rrf_score, r.recency, r.score, r.matched_by, r.observed_at
+      from ranked r
+     order by r.said_then desc, r.score desc, r.id;
 end
 $$;
 REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
+COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. When the query names a date or a period (private.query_period), memories said then (observed_at, else created_at) come first. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
 
 REVOKE ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO authenticated;
@@ -489,9 +636,9 @@ REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding ext
 GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
-REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
 REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO authenticated;
@@ -508,3 +655,7 @@ GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensi
 REVOKE ALL ON FUNCTION private.query_lexemes(query text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.query_lexemes(query text) TO authenticated;
 GRANT ALL ON FUNCTION private.query_lexemes(query text) TO service_role;
+
+REVOKE ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) TO authenticated;
+GRANT ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) TO service_role;

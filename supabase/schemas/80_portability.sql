@@ -95,11 +95,11 @@ begin
   ), inserted as (
     insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
       is_active, duplicate_of, source_conversation_id, version, previous_version_id, metadata, created_at, updated_at,
-      last_accessed_at, expires_at)
+      last_accessed_at, expires_at, observed_at)
     select p.id, target, p.fact, p.memory_type, p.category, p.importance_score, p.confidence_score,
            p.is_active and p.existing is null, coalesce(p.existing, p.duplicate_of), p.source_conversation_id,
            p.version, p.previous_version_id, coalesce(p.metadata, '{}'), p.created_at, p.updated_at,
-           p.last_accessed_at, p.expires_at
+           p.last_accessed_at, p.expires_at, p.observed_at
       from placed p
      order by p.version, p.created_at
     returning 1
@@ -110,10 +110,10 @@ begin
 
   insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
     confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
-    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id)
+    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at)
   select r.id, target, r.memory_id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score,
          coalesce(r.metadata, '{}'), r.source_conversation_id, r.expires_at, r.idempotency_key, r.origin,
-         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id
+         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id, r.observed_at
     from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;

@@ -17,7 +17,7 @@ select tests.rejects($$select * from private.absorb_memories(tests.user_id('ben@
   '42501', null, 'absorb_memories refuses another user as target');
 select tests.rejects($$select private.mark_unmerged(tests.user_id('ben@example.com'), gen_random_uuid(), gen_random_uuid())$$,
   '42501', null, 'mark_unmerged refuses another user as target');
-select tests.rejects($$select * from private.text_matches(tests.user_id('ben@example.com'), array['secret'], array['secret'], '{}', '{}', 10, null, null, null, null, null)$$,
+select tests.rejects($$select * from private.text_matches(tests.user_id('ben@example.com'), array['secret'], array['secret'], '{}', '{}', '{}', 10, null, null, null, null, null)$$,
   '42501', null, 'text_matches refuses another user as target');
 select tests.rejects($$select * from private.nearest_memories(tests.user_id('ben@example.com'), tests.embedding(1), 'm', 10, 200)$$,
   '42501', null, 'nearest_memories refuses another user as target');
@@ -27,17 +27,17 @@ select tests.rejects($$select * from private.memories_by_id(tests.user_id('ben@e
   '42501', null, 'memories_by_id refuses another user as target');
 select tests.rejects($$select * from private.import_user_rows(tests.user_id('ben@example.com'), '{"memories": [], "sightings": [], "conversations": [], "access": [], "access_log": []}')$$,
   '42501', null, 'import_user_rows refuses another user as target');
-select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), array['secret'], array['secret'], '{}', '{}', 10, null, null, null, null, null)$$,
+select is_empty($$select * from private.text_matches(tests.user_id('ana@example.com'), array['secret'], array['secret'], '{}', '{}', '{}', 10, null, null, null, null, null)$$,
   'text_matches for the caller sees only the caller''s memories');
 select tests.clear_authentication();
 
 select tests.act_as('authenticated', '{}');
-select tests.rejects($$select * from private.text_matches(null, array['secret'], array['secret'], '{}', '{}', 10, null, null, null, null, null)$$,
+select tests.rejects($$select * from private.text_matches(null, array['secret'], array['secret'], '{}', '{}', '{}', 10, null, null, null, null, null)$$,
   'PT401', null, 'without a user there is no target at all');
 select tests.clear_authentication();
 
 select tests.authenticate_as_service_role();
-select is((select count(*)::int from private.text_matches(tests.user_id('ben@example.com'), array['secret'], array['secret'], '{}', '{}', 10, null, null, null, null, null)), 1,
+select is((select count(*)::int from private.text_matches(tests.user_id('ben@example.com'), array['secret'], array['secret'], '{}', '{}', '{}', 10, null, null, null, null, null)), 1,
   'service_role may name a user');
 select is((select count(*)::int from private.duplicate_candidates(tests.user_id('ben@example.com'), 'ben hides a SECRET!', null, null, 0.85, 0.85)), 1,
   'and find that user''s duplicates');
