@@ -39,8 +39,10 @@ async function newUsers(sql: Sql, n: number): Promise<string[]> {
 }
 
 /** store_memory as the product runs it; embedded with the offline model, or without an embedding ("none"). */
-async function store(sql: Sql, user: string, fact: string, embedded: boolean): Promise<{ id: string; status: string; related: { id: string }[] }> {
-  const [row] = embedded
+async function store(sql: Sql, user: string, fact: string, embedded: boolean, observedAt?: Date): Promise<{ id: string; status: string; related: { id: string }[] }> {
+  const [row] = observedAt
+    ? await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL}, observed_at => ${observedAt})`
+    : embedded
     ? await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL})`
     : await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user})`;
   return row as { id: string; status: string; related: { id: string }[] };
@@ -325,6 +327,62 @@ async function evidenceSearch(sql: Sql) {
   }
 }
 
+interface Timed { first: number; mrr: number; firstUndated: number }
+
+/**
+ * When it was said: the conversations stored with each turn's time (observed_at; each fact opens a session four days
+ * after the one before), and each question asked again naming the day of the turn that answers it ("... on 5
+ * January 2024?"). First: the cited turn ranks first. Beside it the schema before 20261205100000 (which cannot be
+ * told the time) and plain BM25.
+ */
+async function timeSearch(sql: Sql) {
+  const ref = baseRef("20261205100000_observed_at.sql");
+  const base = await databaseAt(ref, "time");
+  const day = (d: Date) => `${d.getUTCDate()} ${d.toLocaleString("en", { month: "long", timeZone: "UTC" })} ${d.getUTCFullYear()}`;
+  const reciprocal = (ranked: string[], id: string) => (ranked.indexOf(id) < 0 ? 0 : 1 / (ranked.indexOf(id) + 1));
+  try {
+    const runs: Record<string, Timed[]> = {};
+    for (const conversation of CONVERSATIONS) {
+      const [now] = await newUsers(sql, 1);
+      const [before] = await newUsers(base, 1);
+      const ids: string[] = [];
+      const idsBefore: string[] = [];
+      for (const turn of conversation.turns) {
+        ids.push((await store(sql, now, turn.text, true, turn.at)).id);
+        idsBefore.push((await store(base, before, turn.text, true)).id);
+      }
+      const bm25 = new Bm25(conversation.turns.map((t, i) => ({ id: ids[i], text: t.text })));
+      const searchers: [string, (q: string) => Promise<string[]>, string[]][] = [
+        ["search_memories, turns stored with observed_at", (q) => search(sql, now, q, true), ids],
+        ["before 20261205100000 (no observed_at)", (q) => search(base, before, q, true), idsBefore],
+        ["plain BM25", async (q) => bm25.search(q, 10), ids],
+      ];
+      for (const [name, run, map] of searchers) {
+        const firsts: number[] = [], mrr: number[] = [], undated: number[] = [];
+        for (const q of conversation.questions) {
+          const cited = map[q.cites[0]];
+          const ranked = await run(q.question.replace(/\?$/, ` on ${day(conversation.turns[q.cites[0]].at)}?`));
+          firsts.push(ranked[0] === cited ? 1 : 0);
+          mrr.push(reciprocal(ranked, cited));
+          undated.push((await run(q.question))[0] === cited ? 1 : 0);
+        }
+        (runs[name] ??= []).push({ first: mean(firsts), mrr: mean(mrr), firstUndated: mean(undated) });
+      }
+    }
+    const result = Object.fromEntries(Object.entries(runs).map(([name, rs]) => [name, {
+      first: mean(rs.map((r) => r.first)), mrr: mean(rs.map((r) => r.mrr)), firstUndated: mean(rs.map((r) => r.firstUndated)),
+    }]));
+    return { ref, result };
+  } finally {
+    await base.end();
+  }
+}
+
+function timeTable(r: Record<string, Timed>): string {
+  return ["| search | answer first, the day named | MRR@10, the day named | answer first, no day named |", "| --- | --- | --- | --- |",
+    ...Object.entries(r).map(([name, x]) => `| ${name} | ${pct(x.first)} | ${f3(x.mrr)} | ${pct(x.firstUndated)} |`)].join("\n");
+}
+
 function evidenceTable(r: Record<string, Evidence>): string {
   return ["| search | recall@10 | answerable answered with nothing | recall@10, date added | answered with nothing, date added | never said, one ordinary word in common: answered | nothing answers: answered |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -373,6 +431,8 @@ async function main() {
     const conversations = await conversationSearch(sql);
     console.log("evidence ...");
     const evidence = await evidenceSearch(sql);
+    console.log("time ...");
+    const time = await timeSearch(sql);
     console.log(`generated data, ${PER_USER} memories per user ...`);
     const generated = await generatedData(sql);
 
@@ -423,6 +483,14 @@ Priya's house number?" beside "I live in a shared house ..."); the ${conversatio
 last two kinds is wrong; plain BM25 answers whenever a word matches.
 
 ${evidenceTable(evidence.result)}
+
+### When it was said: a question that names the day (bench/lib/conversations.ts)
+
+The same conversations, each turn stored with the time it was said (observed_at: each fact opens a session, four
+days after the one before), and each question asked naming the day of the turn that answers it ("... on 5 January
+2024?"); beside it the schema before 20261205100000 (${time.ref}), which stores no such time, and plain BM25.
+
+${timeTable(time.result)}
 
 ### Generated facts, ${generated.size.toLocaleString("en")} memories per user
 

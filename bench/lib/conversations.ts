@@ -4,7 +4,8 @@
 // assistant's replies are woven around them deterministically, so every run builds the same conversations.
 import { rng } from "./vectors.ts";
 
-export interface Turn { index: number; speaker: string; text: string }
+/** A turn, and when it was said: each fact opens a session of its own, four days after the one before. */
+export interface Turn { index: number; speaker: string; text: string; at: Date }
 export interface Question { question: string; cites: number[] }
 export interface Conversation { user: string; turns: Turn[]; questions: Question[]; unanswerable: string[]; oneWord: string[] }
 
@@ -234,8 +235,13 @@ function build(user: string, facts: Fact[], seed: number): Conversation {
   const pick = <T>(list: T[]) => list[Math.floor(random() * list.length)];
   const turns: Turn[] = [];
   const questions: Question[] = [];
-  const say = (speaker: string, text: string) => turns.push({ index: turns.length, speaker, text: `${speaker}: ${text}` });
-  for (const [fact, question] of facts) {
+  let at = new Date(Date.UTC(2024, 0, 1, 9));
+  const say = (speaker: string, text: string) => {
+    turns.push({ index: turns.length, speaker, text: `${speaker}: ${text}`, at });
+    at = new Date(at.getTime() + 60_000);
+  };
+  for (const [n, [fact, question]] of facts.entries()) {
+    at = new Date(Date.UTC(2024, 0, 1 + 4 * n, 9));
     // A fact arrives after some small talk, and the assistant answers each user turn.
     for (let i = Math.floor(random() * 3) + 1; i > 0; i--) {
       say(user, pick(SMALL_TALK));
