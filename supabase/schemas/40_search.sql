@@ -254,7 +254,7 @@ declare
   -- "how many"): left out of the query, like filler.
   -- And after "how", a measure the answer states in numbers or times, never in the word: "How far did she run?"
   -- (21 km), "how often" (every Saturday). "How big is ..." asks about size, which a fact may say.
-  v_measures text[] := array['far', 'long', 'often', 'soon', 'many', 'much'];
+  v_measures text[] := array['far', 'long', 'often', 'soon'];
   v_asking text[] := array['say', 'tell', 'mention', 'talk', 'discuss', 'ask', 'share', 'recall', 'remember',
                            'happen', 'happened', 'know', 'knew', 'many', 'much'];
   -- What narrows a date without being one ("in late 2019").
