@@ -4,8 +4,8 @@
 // cannot disagree on a field; a refused call throws a MemoryApiError with the API's answer.
 import type { z } from "zod";
 import type { ForgetRequest, HistoryQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../shared/schemas/requests.ts";
-import type { History, HistoryEntry, ListedMemory, ListResponse, Outcome, SearchResponse, SearchResult, StoreOutcome, UnmergeOutcome,
-  UpdateOutcome } from "../shared/schemas/responses.ts";
+import type { History, HistoryEntry, ListedMemory, ListResponse, MemoryResponse, Outcome, SearchResponse, SearchResult, StoreOutcome,
+  UnmergeOutcome, UpdateOutcome } from "../shared/schemas/responses.ts";
 import type { ExportDocument, ImportOutcome } from "../shared/schemas/export.ts";
 import type { MEMORY_TYPES } from "../shared/schemas/fields.ts";
 
@@ -108,7 +108,10 @@ export function createMemoryClient(target: MemoryClientOptions | SupabaseLike) {
   return {
     /** Stores a fact: a new memory (201 created or distinct, with related memories a value sets apart), or a sighting on the one it repeats. */
     store: (input: Input<typeof StoreRequest>) => call<StoreOutcome>("POST", "memory-store", input),
-    /** A new version of a memory. */
+    /** A memory as it is now, by the id it was stored with (or any id it had). */
+    get: async (input: Input<typeof HistoryQuery>) =>
+      (await call<MemoryResponse>("GET", "memory-store/memory", undefined, input)).memory,
+    /** A new version of a memory; it keeps its id. */
     update: (input: Input<typeof UpdateRequest>) => call<UpdateOutcome>("PATCH", "memory-store", input),
     forget: (input: Input<typeof ForgetRequest>) => call<Outcome>("DELETE", "memory-store", input),
     /** Makes a merged statement (a sighting) or a marked duplicate a memory of its own again. */

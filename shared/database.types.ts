@@ -507,6 +507,27 @@ export type Database = {
           version: number
         }[]
       }
+      get_memory: {
+        Args: { memory_id: string; user_id?: string }
+        Returns: {
+          category: string
+          confidence_score: number
+          created_at: string
+          embedding_model: string
+          expires_at: string
+          fact: string
+          has_embedding: boolean
+          id: string
+          importance_score: number
+          last_accessed_at: string
+          memory_type: string
+          metadata: Json
+          observed_at: string
+          source_conversation_id: string
+          updated_at: string
+          version: number
+        }[]
+      }
       get_memory_overview: {
         Args: Record<PropertyKey, never>
         Returns: {
@@ -685,7 +706,12 @@ export type Database = {
         }[]
       }
       set_memory_embedding: {
-        Args: { embedding: string; embedding_model: string; memory_id: string }
+        Args: {
+          embedding: string
+          embedding_model: string
+          fact?: string
+          memory_id: string
+        }
         Returns: boolean
       }
       store_memory: {

@@ -48,7 +48,8 @@ describe("the memory client", () => {
     expect(await client.search({ query: "motorcycle repair" })).toEqual([]);
 
     const updated = await client.update({ id: created.id, importance_score: 0.9 });
-    expect(updated.version).toBe(2);
+    expect([updated.id, updated.version]).toEqual([created.id, 2]);
+    expect(await client.get({ id: created.id })).toMatchObject({ id: created.id, version: 2, importance_score: 0.9 });
     const history = await client.history({ id: updated.id });
     expect(history.map((h) => h.kind)).toEqual(expect.arrayContaining(["version", "sighting"]));
 

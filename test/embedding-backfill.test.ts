@@ -56,6 +56,26 @@ describe("embedding backfill", () => {
     expect(error.code).toBe("42501");
   });
 
+  it("does not put an old text's embedding on a memory updated meanwhile (it keeps its id)", async () => {
+    const [{ id: user }] = await database.sql`insert into auth.users (id) values (gen_random_uuid()) returning id`;
+    const [{ id }] = await database.sql`insert into public.user_memories (user_id, fact, memory_type)
+      values (${user}, 'racing fact before', 'fact') returning id`;
+    // The user updates the memory while the provider embeds what the backfill read.
+    const inner = new OpenAiEmbedder({ baseUrl: api.baseUrl, model: "race-model" });
+    const racing = { model: inner.model, async embed(texts: string[]) {
+      if (texts.includes("racing fact before")) {
+        await database.sql`select * from public.update_memory(${id}, fact => 'racing fact after', user_id => ${user})`;
+      }
+      return inner.embed(texts);
+    } };
+    const result = await backfillEmbeddings(database.db, racing, { batchSize: 100 });
+    expect(result.skipped).toBe(1);
+    const [row] = await database.sql`select fact, embedding_model from public.user_memories where id = ${id}`;
+    expect(row).toEqual({ fact: "racing fact after", embedding_model: null });
+    expect((await backfillEmbeddings(database.db, inner, { batchSize: 100 })).embedded).toBe(1);
+    await database.sql`delete from auth.users where id = ${user}`;
+  });
+
   it("runs from the CLI: memory embeddings backfill", async () => {
     await database.sql`update public.user_memories set embedding = null, embedding_model = null where embedding_model = 'backfill-model'`;
     const { code, stdout } = await new Promise<{ code: number; stdout: string }>((resolve) => {

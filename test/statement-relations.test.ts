@@ -108,9 +108,12 @@ describe("store_memory on the labelled pairs", () => {
       const second = await storeAs(user, p.b);
       expect([second.status, second.relation, second.version], `${p.a} / ${p.b}`).toEqual(["refined", "refines", 2]);
       expect(second.related).toEqual([expect.objectContaining({ id: first.id, relation: "refines", reason: "adds a detail" })]);
-      const rows = await api.database.sql`select fact, is_active, previous_version_id from public.user_memories
+      // The memory keeps its id; the text before is a copy, linked as its previous version.
+      expect(second.id).toBe(first.id);
+      const rows = await api.database.sql`select id, fact, is_active, previous_version_id from public.user_memories
         where user_id = ${user} order by version`;
-      expect(rows.map((r) => [r.fact, r.is_active, r.previous_version_id])).toEqual([[p.a, false, null], [p.b, true, first.id]]);
+      expect(rows.map((r) => [r.id, r.fact, r.is_active, r.previous_version_id]))
+        .toEqual([[rows[0].id, p.a, false, null], [first.id, p.b, true, rows[0].id]]);
     }
   });
 
@@ -120,9 +123,12 @@ describe("store_memory on the labelled pairs", () => {
       const first = await storeAs(user, p.a);
       const second = await storeAs(user, p.b, "supersede");
       expect([second.status, second.relation, second.version], `${p.a} / ${p.b}`).toEqual(["superseded", "conflicts", 2]);
-      const rows = await api.database.sql`select fact, is_active, previous_version_id from public.user_memories
+      // The memory keeps its id; the text before is a copy, linked as its previous version.
+      expect(second.id).toBe(first.id);
+      const rows = await api.database.sql`select id, fact, is_active, previous_version_id from public.user_memories
         where user_id = ${user} order by version`;
-      expect(rows.map((r) => [r.fact, r.is_active, r.previous_version_id])).toEqual([[p.a, false, null], [p.b, true, first.id]]);
+      expect(rows.map((r) => [r.id, r.fact, r.is_active, r.previous_version_id]))
+        .toEqual([[rows[0].id, p.a, false, null], [first.id, p.b, true, rows[0].id]]);
     }
   });
 

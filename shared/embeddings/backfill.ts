@@ -33,8 +33,9 @@ export async function backfillEmbeddings(
     }
     for (const [i, memory] of pending.entries()) {
       const [{ done }] = await db.query<{ done: boolean }>(
-        `select public.set_memory_embedding($1::text::uuid, $2::text::extensions.vector, $3::text) as done`,
-        [memory.id, vectorLiteral(vectors[i]), provider.model]);
+        // The text embedded goes along: a memory updated meanwhile keeps its id, and this vector is of its old text.
+        `select public.set_memory_embedding($1::text::uuid, $2::text::extensions.vector, $3::text, $4::text) as done`,
+        [memory.id, vectorLiteral(vectors[i]), provider.model, memory.fact]);
       if (done) result.embedded++;
       else result.skipped++;
     }

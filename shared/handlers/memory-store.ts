@@ -1,5 +1,6 @@
 // memory-store: POST stores a memory, PATCH stores a new version of one, DELETE forgets one, GET ?id= shows
-// everything said about one (versions and sightings), POST /unmerge makes a merged statement a memory again;
+// everything said about one (versions and sightings), GET /memory?id= shows one as it is now, POST /unmerge makes a
+// merged statement a memory again;
 // GET /export and POST /import carry a user's whole data (portability.ts).
 import { ApiError } from "../http/errors.ts";
 import { json } from "../http/respond.ts";
@@ -56,6 +57,14 @@ export function memoryStoreHandler(deps: HandlerDeps) {
         throw new ApiError(404, "not_found", `memory ${query.id} not found`, [{ field: "id", rule: "not_found" }]);
       }
       return json({ id: query.id, history });
+    },
+
+    async "GET /memory"(req) {
+      const { body: query, as } = await authenticated(req, deps, HistoryQuery, queryOf(req));
+      const [memory] = await deps.db.asCaller(as.claims, (db) =>
+        callFunction(db, "get_memory", { memory_id: [query.id, "uuid"], user_id: [as.userId, "uuid"] }));
+      if (!memory) throw new ApiError(404, "not_found", `memory ${query.id} not found`, [{ field: "id", rule: "not_found" }]);
+      return json({ memory });
     },
 
     async PATCH(req) {

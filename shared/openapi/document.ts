@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { BackupRequest, ForgetRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
 import { ExportDocument, ImportOutcome, PortabilityQuery } from "../schemas/export.ts";
-import { BackupOutcome, ErrorResponse, History, ListResponse, Outcome, SearchResponse, StoreOutcome, UnmergeOutcome, UpdateOutcome } from "../schemas/responses.ts";
+import { BackupOutcome, ErrorResponse, History, ListResponse, MemoryResponse, Outcome, SearchResponse, StoreOutcome, UnmergeOutcome, UpdateOutcome } from "../schemas/responses.ts";
 
 type Schema = z.ZodType;
 
@@ -38,17 +38,17 @@ export const OPERATIONS: Operation[] = [
   },
   {
     fn: "memory-store", method: "patch", path: "", operationId: "updateMemory",
-    summary: "Store a new version of a memory",
+    summary: "Store a new version of a memory; it keeps its id",
     body: UpdateRequest,
     responses: { 200: { description: "the new version", schema: UpdateOutcome } },
-    errors: { 404: "no such memory of this user", 409: "the memory is no longer active (replaced or forgotten)" },
+    errors: { 404: "no such memory of this user", 409: "the memory was forgotten" },
   },
   {
     fn: "memory-store", method: "delete", path: "", operationId: "forgetMemory",
     summary: "Forget a memory (every version of it); the id may also come as ?id=",
     body: ForgetRequest,
     responses: { 200: { description: "forgotten", schema: Outcome } },
-    errors: { 404: "no such memory of this user", 409: "the memory is no longer active (replaced or forgotten)" },
+    errors: { 404: "no such memory of this user", 409: "the memory was forgotten already" },
   },
   {
     fn: "memory-store", method: "get", path: "", operationId: "memoryHistory",
@@ -56,6 +56,13 @@ export const OPERATIONS: Operation[] = [
     query: HistoryQuery,
     responses: { 200: { description: "the history", schema: History } },
     errors: { 404: "no such memory of this user" },
+  },
+  {
+    fn: "memory-store", method: "get", path: "/memory", operationId: "getMemory",
+    summary: "A memory as it is now, by its id (the id it was stored with names it across versions)",
+    query: HistoryQuery,
+    responses: { 200: { description: "the memory", schema: MemoryResponse } },
+    errors: { 404: "no such memory of this user, or it was forgotten" },
   },
   {
     fn: "memory-store", method: "post", path: "/unmerge", operationId: "unmergeMemory",

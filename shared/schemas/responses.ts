@@ -113,6 +113,10 @@ export const ListedMemory = z.object({
   expires_at: at.nullable(),
 }).meta({ id: "ListedMemory" });
 
+export const MemoryResponse = z.object({
+  memory: ListedMemory.describe("the memory as it is now; an id of any of its versions, or of a memory merged into it, names it too"),
+}).meta({ id: "MemoryResponse" });
+
 export const ListResponse = z.object({
   memories: z.array(ListedMemory),
   next_cursor: z.string().nullable().describe("pass as cursor for the next page; null on the last"),
@@ -146,3 +150,4 @@ export type SearchResult = z.infer<typeof SearchResult>;
 export type SearchResponse = z.infer<typeof SearchResponse>;
 export type ListedMemory = z.infer<typeof ListedMemory>;
 export type ListResponse = z.infer<typeof ListResponse>;
+export type MemoryResponse = z.infer<typeof MemoryResponse>;

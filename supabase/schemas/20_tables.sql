@@ -46,7 +46,7 @@ CREATE TABLE public.user_memories (
 );
 REVOKE ALL ON TABLE public.user_memories FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON TABLE public.user_memories IS 'Facts a chatbot keeps about its user. One row per version; only active rows are current.';
+COMMENT ON TABLE public.user_memories IS 'Facts a chatbot keeps about its user: a row per memory, which keeps its id across versions, and an inactive row per earlier version (previous_version_id links them); only active rows are current.';
 
 COMMENT ON COLUMN public.user_memories.duplicate_of IS 'The memory this one duplicates; set only on inactive rows.';
 

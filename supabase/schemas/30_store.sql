@@ -70,20 +70,48 @@ declare
 begin
   -- no key update: keys never change here, and a stronger lock would make searches (which record accesses
   -- with a foreign key to this row) wait.
-  select m.* into v_row from public.user_memories m where m.id = memory and m.user_id = target for no key update;
+  select m.* into v_row from public.user_memories m
+   where m.id = private.current_memory_id(target, memory) and m.user_id = target for no key update;
   if not found then
     raise exception 'memory % not found', memory using errcode = 'PT404';
   end if;
   if not v_row.is_active then
-    raise exception 'memory % is no longer active (superseded, forgotten or a duplicate)', memory
-      using errcode = 'PT409', hint = 'memory_history(id) shows its current version.';
+    raise exception 'memory % was forgotten', memory
+      using errcode = 'PT409', hint = 'memory_history(id) shows what it said.';
   end if;
   return v_row;
 end
 $$;
 REVOKE ALL ON FUNCTION private.active_memory_for_update(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) IS 'Locks and returns a user''s active memory; PT404 if it is not theirs or absent, PT409 if inactive.';
+COMMENT ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) IS 'Locks and returns the user''s memory an id names (private.current_memory_id: an earlier version''s or a merged memory''s id names the memory it became); PT404 if it is not theirs or absent, PT409 if it was forgotten.';
+
+CREATE FUNCTION private.current_memory_id(target uuid, memory uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Forward from the row the id names: an inactive row to the version made of it (the copy of an earlier version,
+  -- or a version stored before ids were kept), a merged one to the memory it merged into. The deepest row wins;
+  -- the depth bound only guards against a cycle, which the constraints do not allow.
+  with recursive chain as (
+    select m.id, m.is_active, m.duplicate_of, 0 as depth
+      from public.user_memories m where m.id = memory and m.user_id = target
+    union all
+    select n.id, n.is_active, n.duplicate_of, c.depth + 1
+      from chain c
+      join public.user_memories n
+        on n.user_id = target
+       and ((c.duplicate_of is null and n.previous_version_id = c.id) or n.id = c.duplicate_of)
+     where not c.is_active and c.depth < 1000
+  )
+  select c.id from chain c order by c.depth desc limit 1
+$$;
+REVOKE ALL ON FUNCTION private.current_memory_id(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.current_memory_id(target uuid, memory uuid) IS 'The id of the memory an id of the user names now: itself while active or forgotten, else the version made of it or the memory it merged into, followed to the end. Null when the user has no such row.';
+
+GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO service_role;
 
 CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean, relation text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 4
@@ -286,23 +314,15 @@ CREATE FUNCTION private.store_version(target uuid, memory uuid, statement public
 #variable_conflict use_column
 declare
   v_old public.user_memories := private.active_memory_for_update(target, memory);
-  v_kept public.user_memories := private.merged_memory(statement, array[v_old]);
+  v_next public.user_memories := private.merged_memory(statement, array[v_old]);
 begin
-  update public.user_memories m set is_active = false where m.id = v_old.id;
-  -- The statement's text and embedding (the old embedding is of the old text); the rest as a merge keeps it.
-  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id, observed_at)
-  values (target, statement.fact, statement.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
-    v_kept.source_conversation_id, v_kept.metadata, statement.embedding, statement.embedding_model, v_kept.expires_at,
-    v_old.version + 1, v_old.id, statement.observed_at)
-  returning user_memories.id, user_memories.version into id, version;
-  perform private.move_sightings(target, array[v_old.id], array[id]);
-  return next;
+  -- The statement's text, type, embedding and time (the old embedding is of the old text); the rest as a merge keeps it.
+  return query select v_old.id, private.new_version(target, v_old, v_next);
 end
 $$;
 REVOKE ALL ON FUNCTION private.store_version(uuid, uuid, public.user_memories) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) IS 'store_memory''s new version of a memory the statement refines or supersedes (under the user''s lock): the statement''s text and embedding, version + 1 linked to the previous one (deactivated, its text in memory_history), the rest kept as a merge keeps it; the sightings move along. PT404/PT409 as active_memory_for_update.';
+COMMENT ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) IS 'store_memory''s new version of a memory the statement refines or supersedes (under the user''s lock), in place (private.new_version: the memory keeps its id; the text before is in memory_history): the statement''s text, embedding and time, the rest kept as a merge keeps it. PT404/PT409 as active_memory_for_update.';
 
 GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO authenticated;
 GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO service_role;
@@ -442,6 +462,65 @@ REVOKE ALL ON FUNCTION private.move_sightings(uuid, uuid[], uuid[]) FROM PUBLIC,
 
 COMMENT ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) IS 'Moves the sightings of each memory in from_ids to the memory at the same place in to_ids (same user).';
 
+CREATE FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) RETURNS integer
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+begin
+  -- The memory keeps its id: its version as it stands is copied to a row of its own (inactive, without the embedding
+  -- nothing searches), which takes the link to the version before; then the memory becomes the next version, linked
+  -- to the copy. The link is freed first because a version has one successor (user_memories_previous_version_key).
+  update public.user_memories m set previous_version_id = null where m.id = memory.id and m.user_id = target;
+  next.id := gen_random_uuid();
+  insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
+    is_active, source_conversation_id, version, previous_version_id, metadata, created_at, last_accessed_at,
+    expires_at, observed_at)
+  values (next.id, target, memory.fact, memory.memory_type, memory.category, memory.importance_score,
+    memory.confidence_score, false, memory.source_conversation_id, memory.version, memory.previous_version_id,
+    memory.metadata, memory.created_at, memory.last_accessed_at, memory.expires_at, memory.observed_at);
+  update public.user_memories m
+     set fact = next.fact, memory_type = next.memory_type, category = next.category,
+         importance_score = next.importance_score, confidence_score = next.confidence_score,
+         source_conversation_id = next.source_conversation_id, metadata = next.metadata, embedding = next.embedding,
+         embedding_model = next.embedding_model, expires_at = next.expires_at, observed_at = next.observed_at,
+         version = memory.version + 1, previous_version_id = next.id, created_at = now()
+   where m.id = memory.id and m.user_id = target;
+  return memory.version + 1;
+end
+$$;
+REVOKE ALL ON FUNCTION private.new_version(uuid, public.user_memories, public.user_memories) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) IS 'Makes next (its text, type, category, scores, metadata, conversation, embedding, expiry and observed_at) the new version of an active memory locked by the caller, in place: the memory keeps its id, its version before is kept as an inactive copy in its history. Returns the new version number.';
+
+GRANT ALL ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) TO authenticated;
+GRANT ALL ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) TO service_role;
+
+CREATE FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) RETURNS uuid
+    LANGUAGE plpgsql SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+declare
+  v_checked uuid := private.acting_user(target);
+  v_id uuid;
+begin
+  -- As an absorbed memory is kept (origin absorbed, when it was said), without a row of its own to name.
+  insert into public.memory_sightings (user_id, memory_id, fact, memory_type, category, importance_score,
+    confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, origin, similarity,
+    observed_at)
+  values (target, memory.id, memory.fact, memory.memory_type, memory.category, memory.importance_score,
+    memory.confidence_score, memory.metadata, memory.source_conversation_id, memory.embedding, memory.embedding_model,
+    memory.expires_at, 'absorbed', record_earlier_wording.similarity, coalesce(memory.observed_at, memory.created_at))
+  returning id into v_id;
+  return v_id;
+end
+$$;
+REVOKE ALL ON FUNCTION private.record_earlier_wording(uuid, public.user_memories, double precision) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) IS 'Keeps what a memory of the target user said before a more important duplicate took its place (same id) as a sighting on it; returns the sighting id.';
+
+GRANT ALL ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) TO authenticated;
+GRANT ALL ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) TO service_role;
+
 CREATE FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) RETURNS uuid
     LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
@@ -563,29 +642,45 @@ CREATE FUNCTION private.user_memories_guard_version() RETURNS trigger
 declare
   v_previous_version integer;
 begin
-  if tg_op = 'INSERT' then
-    if new.previous_version_id is null then
-      if new.version <> 1 then
-        raise exception 'a first version must have version 1, not %', new.version
-          using errcode = '23514', constraint = 'user_memories_version_sequence',
-                table = 'user_memories', schema = 'public';
-      end if;
-    else
-      select m.version into v_previous_version
-        from public.user_memories m
-       where m.id = new.previous_version_id and m.user_id = new.user_id;
-      -- A missing predecessor is left to user_memories_previous_version_fkey to report.
-      if found and new.version <> v_previous_version + 1 then
-        raise exception 'version must be % (previous version plus one), not %', v_previous_version + 1, new.version
-          using errcode = '23514', constraint = 'user_memories_version_sequence',
-                table = 'user_memories', schema = 'public';
-      end if;
+  if tg_op = 'UPDATE' then
+    if new.id is distinct from old.id or new.user_id is distinct from old.user_id then
+      raise exception 'the id and user_id of a memory cannot change'
+        using errcode = '23514', constraint = 'user_memories_identity_immutable',
+              table = 'user_memories', schema = 'public';
     end if;
-  elsif new.id is distinct from old.id or new.user_id is distinct from old.user_id
-     or new.version is distinct from old.version or new.previous_version_id is distinct from old.previous_version_id
-     or new.created_at is distinct from old.created_at then
-    raise exception 'id, user_id, version, previous_version_id and created_at of a memory cannot change; store a new version'
-      using errcode = '23514', constraint = 'user_memories_identity_immutable',
+    if new.version is not distinct from old.version then
+      -- Only a deleted predecessor unlinks a version (the foreign key sets the link to null); its time is fixed.
+      if (new.previous_version_id is distinct from old.previous_version_id and new.previous_version_id is not null)
+         or new.created_at is distinct from old.created_at then
+        raise exception 'previous_version_id and created_at of a memory change only with a new version'
+          using errcode = '23514', constraint = 'user_memories_identity_immutable',
+                table = 'user_memories', schema = 'public';
+      end if;
+      return new;
+    end if;
+    -- A new version in place (private.new_version): the memory keeps its id and links to the copy of its version
+    -- before, which the insert below checked like any version.
+    if new.version <> old.version + 1 or new.previous_version_id is null
+       or new.previous_version_id is not distinct from old.previous_version_id then
+      raise exception 'a memory''s version changes only to % with a link to the copy of version %', old.version + 1, old.version
+        using errcode = '23514', constraint = 'user_memories_identity_immutable',
+              table = 'user_memories', schema = 'public';
+    end if;
+  elsif new.previous_version_id is null then
+    if new.version <> 1 then
+      raise exception 'a first version must have version 1, not %', new.version
+        using errcode = '23514', constraint = 'user_memories_version_sequence',
+              table = 'user_memories', schema = 'public';
+    end if;
+    return new;
+  end if;
+  select m.version into v_previous_version
+    from public.user_memories m
+   where m.id = new.previous_version_id and m.user_id = new.user_id;
+  -- A missing predecessor is left to user_memories_previous_version_fkey to report.
+  if found and new.version <> v_previous_version + 1 then
+    raise exception 'version must be % (previous version plus one), not %', v_previous_version + 1, new.version
+      using errcode = '23514', constraint = 'user_memories_version_sequence',
             table = 'user_memories', schema = 'public';
   end if;
   return new;
@@ -593,7 +688,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.user_memories_guard_version() FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.user_memories_guard_version() IS 'Trigger: keeps version history a line (1, 2, 3 ...) and the identity columns of a memory immutable.';
+COMMENT ON FUNCTION private.user_memories_guard_version() IS 'Trigger: keeps version history a line (1, 2, 3 ...) and a memory''s id and user immutable. A new version is made in place (the memory keeps its id, linked to a copy of its version before); cleanup may cut the line''s older end.';
 
 CREATE FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -705,7 +800,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION public.forget_memory(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) IS 'Deactivates an active memory of the caller: it stops appearing in search and frees a quota place. The row stays for history until cleanup. PT404 not found, PT409 already inactive.';
+COMMENT ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) IS 'Deactivates a memory of the caller: it stops appearing in search and frees a quota place. The id of any of its versions, or of a memory merged into it, names it too. The row stays for history until cleanup. PT404 not found, PT409 already forgotten.';
 
 CREATE FUNCTION public.memories_pending_embedding(batch_size integer DEFAULT 100, after_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, user_id uuid, fact text)
     LANGUAGE plpgsql STABLE
@@ -769,7 +864,7 @@ REVOKE ALL ON FUNCTION public.memory_history(uuid) FROM PUBLIC, anon, authentica
 
 COMMENT ON FUNCTION public.memory_history(memory_id uuid) IS 'Everything said about the memory that the given version belongs to, oldest first (empty if it is not the caller''s): every version (kind version) and every statement merged into it or recording its own merge into another (kind sighting: origin store|absorbed, attached_to, similarity, unmerged_memory_id once unmerged). relation says how each statement stands to what was known: new for the first version, refines or conflicts (with relation_reason) for a version whose text changed, duplicate for a sighting not unmerged.';
 
-CREATE FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) RETURNS boolean
+CREATE FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text DEFAULT NULL::text) RETURNS boolean
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -781,17 +876,19 @@ begin
   if set_memory_embedding.embedding is null then
     raise exception 'embedding is required' using errcode = '22023', column = 'embedding';
   end if;
-  -- Only where none was written meanwhile: a newer embedding (or a new version) wins.
+  -- Only where none was written meanwhile, and only for the text embedded: a new version keeps the memory's id, so
+  -- an embedding of the text before must not land on it.
   update public.user_memories m
      set embedding = set_memory_embedding.embedding, embedding_model = set_memory_embedding.embedding_model
-   where m.id = memory_id and m.embedding is null;
+   where m.id = memory_id and m.embedding is null
+     and (set_memory_embedding.fact is null or m.fact = set_memory_embedding.fact);
   get diagnostics v_done = row_count;
   return v_done;
 end
 $$;
-REVOKE ALL ON FUNCTION public.set_memory_embedding(uuid, extensions.vector, text) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.set_memory_embedding(uuid, extensions.vector, text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) IS 'Backfill: gives a memory that has none its embedding; false if it has one already or does not exist (service_role).';
+COMMENT ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text) IS 'Backfill: gives a memory that has none its embedding; fact, the text that was embedded, must still be the memory''s (a memory keeps its id across versions). False if it has one already, its text changed, or it does not exist (service_role).';
 
 CREATE FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) RETURNS TABLE(id uuid, version integer, sighting_id uuid)
     LANGUAGE plpgsql
@@ -801,8 +898,6 @@ CREATE FUNCTION private.merge_statement(target_user uuid, match_id uuid, stateme
 declare
   v_existing public.user_memories;
   v_kept public.user_memories;
-  v_id uuid;
-  v_version integer;
   v_sighting uuid;
 begin
   select m.* into v_existing from public.user_memories m where m.id = match_id for no key update;
@@ -820,26 +915,23 @@ begin
     return query select v_existing.id, v_existing.version, v_sighting;
     return;
   end if;
-  -- The statement is the more important: it becomes the memory, and the old one a sighting on it.
+  -- The statement is the more important: the memory keeps its id and takes the statement's words; what it said
+  -- before is kept as a sighting on it, which unmerge_memory makes a memory again.
   v_kept := private.merged_memory(statement_row, array[v_existing]);
-  update public.user_memories m set is_active = false where m.id = v_existing.id;
-  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-    source_conversation_id, metadata, embedding, embedding_model, expires_at, last_accessed_at, observed_at)
-  values (target_user, statement_row.fact, v_kept.memory_type, v_kept.category, v_kept.importance_score, v_kept.confidence_score,
-    v_kept.source_conversation_id, v_kept.metadata, v_kept.embedding, v_kept.embedding_model, v_kept.expires_at, now(),
-    statement_row.observed_at)
-  returning user_memories.id, user_memories.version into v_id, v_version;
-  select a.sighting_id into v_sighting
-    from private.absorb_memories(target_user, array[v_existing.id], array[v_id], array[similarity]) a;
-  -- Duplicate chains stay one link long.
-  update public.user_memories m set duplicate_of = v_id
-   where m.user_id = target_user and (m.id = v_existing.id or m.duplicate_of = v_existing.id);
-  return query select v_id, v_version, v_sighting;
+  v_sighting := private.record_earlier_wording(target_user, v_existing, similarity);
+  update public.user_memories m
+     set fact = statement_row.fact, memory_type = v_kept.memory_type, category = v_kept.category,
+         importance_score = v_kept.importance_score, confidence_score = v_kept.confidence_score,
+         source_conversation_id = v_kept.source_conversation_id, metadata = v_kept.metadata,
+         embedding = v_kept.embedding, embedding_model = v_kept.embedding_model, expires_at = v_kept.expires_at,
+         last_accessed_at = now(), observed_at = statement_row.observed_at
+   where m.id = v_existing.id;
+  return query select v_existing.id, v_existing.version, v_sighting;
 end
 $$;
 REVOKE ALL ON FUNCTION private.merge_statement(uuid, uuid, public.user_memories, double precision, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) IS 'store_memory''s merge, under the user''s lock: the statement and the duplicate it meets; the more important stays (on a tie the memory already there, whose id the caller holds) and takes what the merge keeps, the other is kept as a sighting on it. Returns the memory''s id and version and the sighting''s id.';
+COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) IS 'store_memory''s merge, under the user''s lock: the statement and the duplicate it meets; the memory keeps its id; the more important text stays (on a tie the memory''s) and takes what the merge keeps, the other is kept as a sighting on it. Returns the memory''s id and version and the sighting''s id.';
 
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
@@ -1068,21 +1160,16 @@ begin
     v_new.confidence_score, v_new.embedding, v_new.embedding_model, v_new.metadata,
     case when update_memory.expires_at is not null then v_new.expires_at end);
 
-  update public.user_memories m set is_active = false where m.id = v_old.id;
-  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-    source_conversation_id, metadata, embedding, embedding_model, expires_at, version, previous_version_id)
-  values (v_user, v_new.fact, v_new.memory_type, v_new.category, v_new.importance_score, v_new.confidence_score,
-    v_old.source_conversation_id, v_new.metadata, v_new.embedding, v_new.embedding_model, v_new.expires_at,
-    v_old.version + 1, v_old.id)
-  returning user_memories.id, user_memories.version into v_new.id, v_new.version;
-  -- The statements merged into the memory stay with its current version (cleanup may delete old versions).
-  perform private.move_sightings(v_user, array[v_old.id], array[v_new.id]);
-  return query select v_new.id, 'updated'::text, v_new.version;
+  -- A new text is said now; an unchanged one keeps when it was said.
+  if v_fact_changed then
+    v_new.observed_at := null;
+  end if;
+  return query select v_old.id, 'updated'::text, private.new_version(v_user, v_old, v_new);
 end
 $_$;
 REVOKE ALL ON FUNCTION public.update_memory(uuid, text, text, text, double precision, double precision, jsonb, extensions.vector, text, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of an active memory (version + 1, linked to the old one, which is deactivated). Omitted fields keep their values; a changed fact drops the old embedding. PT404 not found, PT409 not active.';
+COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of a memory in place (private.new_version): the memory keeps its id, version + 1, the version before kept in memory_history. An id of an earlier version, or of a memory merged into this one, names it too. Omitted fields keep their values; a changed fact drops the old embedding and is said now (observed_at). PT404 not found, PT409 forgotten.';
 
 CREATE TRIGGER conversations_set_updated_at BEFORE UPDATE ON public.conversations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
@@ -1184,8 +1271,8 @@ REVOKE ALL ON FUNCTION public.memory_history(memory_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO service_role;
 
-REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text) TO service_role;
+REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text) TO service_role;
 
 REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) TO authenticated;

@@ -411,6 +411,51 @@ REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[]
 
 COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes: dates, the kind of answer asked for) add to the memories that hold them and are not required; when no required term is informative, the kind of answer asked for is.';
 
+CREATE FUNCTION private.memories_shown(target uuid, ids uuid[]) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
+         m.source_conversation_id, m.version, m.embedding is not null, m.embedding_model, m.created_at, m.updated_at,
+         greatest(m.last_accessed_at, a.last_accessed_at,
+                  (select max(l.accessed_at) from public.memory_access_log l
+                    where l.user_id = target and l.memory_id = m.id)),
+         m.expires_at, coalesce(m.observed_at, m.created_at)
+    from public.user_memories m
+    left join public.memory_access a on a.memory_id = m.id
+   where m.user_id = target and m.id = any (ids)
+$$;
+REVOKE ALL ON FUNCTION private.memories_shown(uuid, uuid[]) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.memories_shown(target uuid, ids uuid[]) IS 'A user''s memories as list_memories and get_memory show them: when each was last accessed (folded or still in the log), observed_at (when it was said, else created_at).';
+
+GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO authenticated;
+GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO service_role;
+
+CREATE FUNCTION public.get_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(get_memory.user_id);
+begin
+  if memory_id is null then
+    raise exception 'memory_id is required' using errcode = '22023', column = 'memory_id';
+  end if;
+  return query
+    select s.* from private.memories_shown(v_user, array[private.current_memory_id(v_user, memory_id)]) s
+     join public.user_memories m on m.id = s.id
+    where m.is_active and (m.expires_at is null or m.expires_at > now());
+end
+$$;
+REVOKE ALL ON FUNCTION public.get_memory(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) IS 'The caller''s memory an id names, as list_memories shows it: the id of any of its versions, or of a memory merged into it, names it too. Empty when it was forgotten, expired, or is not the caller''s.';
+
+GRANT ALL ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) TO service_role;
+
 CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -427,25 +472,15 @@ begin
       using errcode = '22023', column = 'before_id';
   end if;
   return query
-    with page as (
-      select m.* from public.user_memories m
+    select s.* from private.memories_shown(v_user, array(
+      select m.id from public.user_memories m
        where m.user_id = v_user and m.is_active
          and (m.expires_at is null or m.expires_at > now())
          and (before_created_at is null or m.created_at < before_created_at
               or (m.created_at = before_created_at and m.id < before_id))
        order by m.created_at desc, m.id desc
-       limit page_size
-    )
-    select m.id, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
-           m.source_conversation_id, m.version, m.embedding is not null, m.embedding_model, m.created_at,
-           m.updated_at,
-           greatest(m.last_accessed_at, a.last_accessed_at,
-                    (select max(l.accessed_at) from public.memory_access_log l
-                      where l.user_id = v_user and l.memory_id = m.id)),
-           m.expires_at, coalesce(m.observed_at, m.created_at)
-      from page m
-      left join public.memory_access a on a.memory_id = m.id
-     order by m.created_at desc, m.id desc;
+       limit page_size)) s
+     order by s.created_at desc, s.id desc;
 end
 $$;
 REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;

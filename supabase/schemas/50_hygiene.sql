@@ -158,24 +158,28 @@ begin
   perform private.lock_maintenance();
   loop
     -- Never an active memory: only rows deactivated (superseded, forgotten, duplicates) more than days_old ago.
+    -- A version with a later one is history of a memory: it goes only with the memory (from its end, a pass at a
+    -- time), so a live memory's history is kept whole.
     select array_agg(x.id), array_agg(x.user_id) into v_ids, v_users
       from (select m.id, m.user_id from public.user_memories m
              where not m.is_active and m.updated_at < now() - make_interval(days => days_old)
+               and not exists (select 1 from public.user_memories n where n.previous_version_id = m.id)
              order by m.updated_at limit batch_size) x;
     exit when v_ids is null;
     perform private.lock_users(v_users);
     delete from public.user_memories m
-     where m.id = any (v_ids) and not m.is_active and m.updated_at < now() - make_interval(days => days_old);
+     where m.id = any (v_ids) and not m.is_active and m.updated_at < now() - make_interval(days => days_old)
+       and not exists (select 1 from public.user_memories n where n.previous_version_id = m.id);
     get diagnostics v_batch = row_count;
     v_total := v_total + v_batch;
-    exit when cardinality(v_ids) < batch_size;
+    exit when v_batch = 0;
   end loop;
   return v_total;
 end
 $$;
 REVOKE ALL ON FUNCTION public.cleanup_old_memories(integer, integer) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.cleanup_old_memories(days_old integer, batch_size integer) IS 'Hard-deletes inactive memories (superseded, forgotten, duplicates) deactivated more than days_old days ago, batch_size at a time; never an active one. Returns how many. service_role only.';
+COMMENT ON FUNCTION public.cleanup_old_memories(days_old integer, batch_size integer) IS 'Hard-deletes inactive memories (forgotten, duplicates, and the versions of those) deactivated more than days_old days ago, batch_size at a time; never an active one, nor a version of a memory that is kept. Returns how many. service_role only.';
 
 CREATE FUNCTION public.deduplicate_all_memories(batch_size integer DEFAULT 100) RETURNS TABLE(users integer, duplicates_found bigint, duplicates_removed bigint)
     LANGUAGE plpgsql

@@ -27,15 +27,16 @@ select tests.rejects($$insert into public.memory_sightings (user_id, memory_id, 
   '42501', null, 'users cannot write sightings themselves');
 select tests.rejects($$delete from public.memory_sightings$$, '42501', null, 'nor delete them');
 
--- A new version carries the sightings along.
+-- A new version keeps the memory's id, and its sightings with it.
 insert into outcome (label, id, status, version)
   select 'v2', * from public.update_memory((select id from outcome where label = 'first'), fact => 'Sister is called Ana Maria');
 select is((select memory_id from public.memory_sightings where id = (select sighting_id from outcome where label = 'again')),
-  (select id from outcome where label = 'v2'), 'the sighting follows the memory to its new version');
+  (select id from outcome where label = 'v2'), 'the sighting stays with the memory in its new version');
 -- (one transaction has one now(): the times are spread out as they would be)
 select tests.clear_authentication();
 set local session_replication_role = replica;
-update public.user_memories set created_at = now() - interval '2 days' where id = (select id from outcome where label = 'first');
+update public.user_memories set created_at = now() - interval '2 days'
+ where id = (select previous_version_id from public.user_memories where id = (select id from outcome where label = 'first'));
 set local session_replication_role = origin;
 update public.memory_sightings set seen_at = now() - interval '1 day' where id = (select sighting_id from outcome where label = 'again');
 select tests.authenticate_as('ana@example.com');
@@ -43,17 +44,18 @@ select results_eq($$select kind, fact from public.memory_history((select id from
   $$values ('version', 'Sister is called Ana'), ('sighting', 'sister is called ANA!'), ('version', 'Sister is called Ana Maria')$$,
   'history lists versions and sightings in the order they happened, from any version');
 
--- A more important statement absorbs the old memory, sightings and all.
+-- A more important statement takes the memory's words; the memory keeps its id and what it said before.
 insert into outcome select 'replace', * from public.store_memory('Sister is called Ana Maria.', 'person', importance_score => 0.95);
-select is((select status from outcome where label = 'replace'), 'duplicate', 'the more important statement is a duplicate');
+select results_eq($$select id, status from outcome where label = 'replace'$$,
+  $$select (select id from outcome where label = 'v2'), 'duplicate'$$, 'the more important statement is a duplicate of the same memory, by its id');
 select results_eq($$select origin, fact, merged_memory_id, memory_id from public.memory_sightings
     where id = (select sighting_id from outcome where label = 'replace')$$,
-  $$select 'absorbed', 'Sister is called Ana Maria', (select id from outcome where label = 'v2'), (select id from outcome where label = 'replace')$$,
-  'and the memory it replaced is recorded as an absorbed sighting on the new one');
+  $$select 'absorbed', 'Sister is called Ana Maria', null::uuid, (select id from outcome where label = 'v2')$$,
+  'what the memory said before is recorded as an absorbed sighting on it');
 select is((select count(*)::int from public.memory_sightings where memory_id = (select id from outcome where label = 'replace')), 2,
-  'the replaced memory''s own sightings moved to the new one');
-select results_eq($$select kind, origin from public.memory_history((select id from outcome where label = 'v2')) where kind = 'sighting'$$,
-  $$values ('sighting', 'absorbed')$$, 'the history of the absorbed memory shows where it went');
+  'its sightings are all still there');
+select results_eq($$select origin from public.memory_history((select id from outcome where label = 'v2')) where kind = 'sighting'$$,
+  $$values ('store'), ('absorbed')$$, 'its history shows the restatement and the words it had before');
 
 -- A manual merge records the duplicate too.
 insert into outcome select 'cat', * from public.store_memory('Has a cat named Miso', 'fact');

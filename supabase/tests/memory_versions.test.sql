@@ -10,11 +10,13 @@ grant all on v to authenticated;
 
 insert into v select 'v1', * from public.store_memory('Lives in Porto', 'fact', 'home', 0.5, embedding => tests.embedding(3), embedding_model => 'm');
 insert into v (label, id, status, version) select 'v2', * from public.update_memory((select id from v where label = 'v1'), fact => 'Lives in Lisbon', importance_score => 0.8);
-select results_eq($$select status, version from v where label = 'v2'$$, $$values ('updated', 2)$$, 'an update stores version 2');
-select results_eq($$select is_active, version from public.user_memories where id = (select id from v where label = 'v1')$$,
-  $$values (false, 1)$$, 'the old version is kept, inactive');
+select results_eq($$select id, status, version from v where label = 'v2'$$, $$select (select id from v where label = 'v1'), 'updated', 2$$,
+  'an update stores version 2 of the memory, which keeps its id');
+select results_eq($$select is_active, version, fact from public.user_memories
+    where id = (select previous_version_id from public.user_memories where id = (select id from v where label = 'v1'))$$,
+  $$values (false, 1, 'Lives in Porto')$$, 'the old version is kept, inactive, in a row of its own');
 select results_eq($$select fact, category, importance_score, previous_version_id, embedding is null from public.user_memories where id = (select id from v where label = 'v2')$$,
-  $$select 'Lives in Lisbon', 'home', 0.8::float8, (select id from v where label = 'v1'), true$$,
+  $$select 'Lives in Lisbon', 'home', 0.8::float8, (select id from public.user_memories where not is_active and version = 1), true$$,
   'the new version has the new fields, keeps the rest, links back, and drops the embedding of the old text');
 insert into v (label, id, status, version) select 'v3', * from public.update_memory((select id from v where label = 'v2'), memory_type => 'event');
 select results_eq($$select fact, memory_type, version from public.memory_history((select id from v where label = 'v1')) where kind = 'version'$$,
@@ -26,8 +28,8 @@ select is((select count(*)::int from public.user_memories where is_active), 1, '
 select is((select active_count from public.memory_user_stats where user_id = tests.user_id('ana@example.com')), 1,
   'a new version does not use another quota place');
 
-select tests.rejects($$select * from public.update_memory((select id from v where label = 'v1'), fact => 'stale')$$, 'PT409', null,
-  'updating a superseded version is a conflict');
+select results_eq($$select id, version from public.get_memory((select id from public.user_memories where not is_active and version = 1))$$,
+  $$select (select id from v where label = 'v1'), 3$$, 'the id of an earlier version names the memory');
 select tests.rejects($$select * from public.update_memory(gen_random_uuid(), fact => 'x')$$, 'PT404', null, 'updating an unknown memory is not found');
 select tests.rejects($$select * from public.update_memory((select id from v where label = 'v3'), importance_score => 7)$$,
   '23514', 'user_memories_importance_range', 'an update is validated');

@@ -35,12 +35,14 @@ select results_eq($$select importance_score, confidence_score, metadata, last_ac
 select is((select count(*)::int from public.user_memories where is_active and normalize_fact(fact) = 'prefers vegetarian food'), 1,
   'one active memory holds the fact');
 
--- reworded (a phrase moved, filler added), more important: the new one is kept
+-- reworded (a phrase moved, filler added), more important: its words are kept, on the same memory
 insert into outcome select 'reworded', * from public.store_memory('Honestly: vegetarian food, the user prefers', 'preference', importance_score => 0.9);
 select is((select status from outcome where label = 'reworded'), 'duplicate', 'the same words with a phrase moved and a filler word are a duplicate');
-select isnt((select id from outcome where label = 'reworded'), (select id from outcome where label = 'first'), 'the more important newcomer is kept');
-select results_eq($$select is_active, duplicate_of from public.user_memories where id = (select id from outcome where label = 'first')$$,
-  $$select false, (select id from outcome where label = 'reworded')$$, 'the old memory becomes its inactive duplicate');
+select results_eq($$select id, fact, is_active from public.user_memories where id = (select id from outcome where label = 'reworded')$$,
+  $$select (select id from outcome where label = 'first'), 'Honestly: vegetarian food, the user prefers', true$$,
+  'the more important newcomer''s words are kept, and the memory keeps its id');
+select results_eq($$select origin, fact from public.memory_sightings where id = (select sighting_id from outcome where label = 'reworded')$$,
+  $$values ('absorbed', 'Prefers vegetarian food')$$, 'the words it had before are kept as a sighting on it');
 select results_eq($$select importance_score, confidence_score, category, source_conversation_id::text, metadata from public.user_memories where id = (select id from outcome where label = 'reworded')$$,
   $$values (0.9::float8, 0.9::float8, 'food', 'c0000000-0000-0000-0000-00000000000a', '{"source":"chat","seen":2}'::jsonb)$$,
   'the kept newcomer inherits the best confidence, the category, the source and the metadata');
