@@ -11,30 +11,36 @@ export type Database = {
     Tables: {
       conversations: {
         Row: {
+          agent_id: string | null
           created_at: string
           id: string
           last_message_at: string | null
           metadata: NonNullable<Json>
+          run_id: string | null
           started_at: string
           title: string | null
           updated_at: string
           user_id: string
         }
         Insert: {
+          agent_id?: string | null
           created_at?: string
           id?: string
           last_message_at?: string | null
           metadata?: NonNullable<Json>
+          run_id?: string | null
           started_at?: string
           title?: string | null
           updated_at?: string
           user_id: string
         }
         Update: {
+          agent_id?: string | null
           created_at?: string
           id?: string
           last_message_at?: string | null
           metadata?: NonNullable<Json>
+          run_id?: string | null
           started_at?: string
           title?: string | null
           updated_at?: string
@@ -208,6 +214,7 @@ export type Database = {
       }
       memory_sightings: {
         Row: {
+          agent_id: string | null
           category: string | null
           confidence_score: number
           embedding: string | null
@@ -223,6 +230,7 @@ export type Database = {
           metadata: NonNullable<Json>
           observed_at: string | null
           origin: string
+          run_id: string | null
           seen_at: string
           similarity: number | null
           source_conversation_id: string | null
@@ -231,6 +239,7 @@ export type Database = {
           user_id: string
         }
         Insert: {
+          agent_id?: string | null
           category?: string | null
           confidence_score: number
           embedding?: string | null
@@ -246,6 +255,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           observed_at?: string | null
           origin: string
+          run_id?: string | null
           seen_at?: string
           similarity?: number | null
           source_conversation_id?: string | null
@@ -254,6 +264,7 @@ export type Database = {
           user_id: string
         }
         Update: {
+          agent_id?: string | null
           category?: string | null
           confidence_score?: number
           embedding?: string | null
@@ -269,6 +280,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           observed_at?: string | null
           origin?: string
+          run_id?: string | null
           seen_at?: string
           similarity?: number | null
           source_conversation_id?: string | null
@@ -338,6 +350,7 @@ export type Database = {
       }
       user_memories: {
         Row: {
+          agent_id: string | null
           category: string | null
           confidence_score: number
           created_at: string
@@ -357,12 +370,14 @@ export type Database = {
           metadata: NonNullable<Json>
           observed_at: string | null
           previous_version_id: string | null
+          run_id: string | null
           source_conversation_id: string | null
           updated_at: string
           user_id: string
           version: number
         }
         Insert: {
+          agent_id?: string | null
           category?: string | null
           confidence_score?: number
           created_at?: string
@@ -382,12 +397,14 @@ export type Database = {
           metadata?: NonNullable<Json>
           observed_at?: string | null
           previous_version_id?: string | null
+          run_id?: string | null
           source_conversation_id?: string | null
           updated_at?: string
           user_id: string
           version?: number
         }
         Update: {
+          agent_id?: string | null
           category?: string | null
           confidence_score?: number
           created_at?: string
@@ -407,6 +424,7 @@ export type Database = {
           metadata?: NonNullable<Json>
           observed_at?: string | null
           previous_version_id?: string | null
+          run_id?: string | null
           source_conversation_id?: string | null
           updated_at?: string
           user_id?: string
@@ -461,6 +479,15 @@ export type Database = {
         Args: Record<PropertyKey, never>
         Returns: number
       }
+      erase_memories: {
+        Args: {
+          agent_id?: string
+          confirm: string
+          run_id?: string
+          user_id?: string
+        }
+        Returns: number
+      }
       erase_user_data: {
         Args: { target_user: string }
         Returns: {
@@ -469,7 +496,10 @@ export type Database = {
         }[]
       }
       expire_memories: { Args: { batch_size?: number }; Returns: number }
-      export_user_data: { Args: { user_id?: string }; Returns: Json }
+      export_user_data: {
+        Args: { agent_id?: string; run_id?: string; user_id?: string }
+        Returns: Json
+      }
       fact_key: { Args: { fact: string }; Returns: string }
       fact_relation: {
         Args: { known: string; said: string }
@@ -482,9 +512,11 @@ export type Database = {
       fact_words: { Args: { fact: string }; Returns: string[] }
       find_duplicate_memories: {
         Args: {
+          agent_id?: string
           embedding?: string
           embedding_model?: string
           fact: string
+          run_id?: string
           threshold?: number
           user_id: string
         }
@@ -499,6 +531,10 @@ export type Database = {
         }[]
       }
       fold_memory_access: { Args: { batch_size?: number }; Returns: number }
+      forget_memories: {
+        Args: { agent_id?: string; run_id?: string; user_id?: string }
+        Returns: number
+      }
       forget_memory: {
         Args: { memory_id: string; user_id?: string }
         Returns: {
@@ -510,6 +546,7 @@ export type Database = {
       get_memory: {
         Args: { memory_id: string; user_id?: string }
         Returns: {
+          agent_id: string
           category: string
           confidence_score: number
           created_at: string
@@ -523,6 +560,7 @@ export type Database = {
           memory_type: string
           metadata: Json
           observed_at: string
+          run_id: string
           source_conversation_id: string
           updated_at: string
           version: number
@@ -553,12 +591,16 @@ export type Database = {
       jaccard: { Args: { a: string[]; b: string[] }; Returns: number }
       list_memories: {
         Args: {
+          agent_id?: string
           before_created_at?: string
           before_id?: string
+          metadata_filter?: Json
           page_size?: number
+          run_id?: string
           user_id?: string
         }
         Returns: {
+          agent_id: string
           category: string
           confidence_score: number
           created_at: string
@@ -572,6 +614,7 @@ export type Database = {
           memory_type: string
           metadata: Json
           observed_at: string
+          run_id: string
           source_conversation_id: string
           updated_at: string
           version: number
@@ -599,14 +642,17 @@ export type Database = {
       }
       match_memories: {
         Args: {
+          agent_id?: string
           categories?: string[]
           created_after?: string
           created_before?: string
           embedding_model: string
           match_count?: number
           memory_types?: string[]
+          metadata_filter?: Json
           min_importance?: number
           query_embedding: string
+          run_id?: string
           user_id?: string
         }
         Returns: {
@@ -670,20 +716,24 @@ export type Database = {
       }
       search_memories: {
         Args: {
+          agent_id?: string
           categories?: string[]
           created_after?: string
           created_before?: string
           embedding_model?: string
           match_count?: number
           memory_types?: string[]
+          metadata_filter?: Json
           min_importance?: number
           min_similarity?: number
           query?: string
           query_embedding?: string
+          run_id?: string
           touch?: boolean
           user_id?: string
         }
         Returns: {
+          agent_id: string
           category: string
           confidence_score: number
           created_at: string
@@ -696,6 +746,7 @@ export type Database = {
           observed_at: string
           recency: number
           rrf_score: number
+          run_id: string
           score: number
           source_conversation_id: string
           text_rank: number
@@ -714,8 +765,21 @@ export type Database = {
         }
         Returns: boolean
       }
+      store_memories: {
+        Args: { items: Json; user_id?: string }
+        Returns: {
+          id: string
+          item: number
+          related: Json
+          relation: string
+          sighting_id: string
+          status: string
+          version: number
+        }[]
+      }
       store_memory: {
         Args: {
+          agent_id?: string
           category?: string
           confidence_score?: number
           duplicate_threshold?: number
@@ -729,6 +793,7 @@ export type Database = {
           metadata?: Json
           observed_at?: string
           on_conflict?: string
+          run_id?: string
           source_conversation_id?: string
           user_id?: string
         }

@@ -28,6 +28,8 @@ CREATE TABLE public.user_memories (
     fact_words text[] GENERATED ALWAYS AS (public.fact_words(fact)) STORED,
     embedding_bits bit(384) GENERATED ALWAYS AS ((extensions.binary_quantize(embedding))::bit(384)) STORED,
     observed_at timestamp with time zone,
+    agent_id text,
+    run_id text,
     CONSTRAINT user_memories_active_not_duplicate CHECK ((NOT (is_active AND (duplicate_of IS NOT NULL)))),
     CONSTRAINT user_memories_category_check CHECK (((category IS NULL) OR ((category ~ '[^[:space:]]'::text) AND (char_length(category) <= 100)))),
     CONSTRAINT user_memories_confidence_range CHECK (((confidence_score >= (0)::double precision) AND (confidence_score <= (1)::double precision))),
@@ -47,6 +49,10 @@ CREATE TABLE public.user_memories (
 REVOKE ALL ON TABLE public.user_memories FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON TABLE public.user_memories IS 'Facts a chatbot keeps about its user: a row per memory, which keeps its id across versions, and an inactive row per earlier version (previous_version_id links them); only active rows are current.';
+
+COMMENT ON COLUMN public.user_memories.agent_id IS 'The agent the memory belongs to (mem0''s agent_id); null: it holds for the user whatever the agent. Duplicates are found within one scope (agent_id, run_id).';
+
+COMMENT ON COLUMN public.user_memories.run_id IS 'The session or run the memory belongs to (mem0''s run_id, a LangGraph thread); null: not tied to one.';
 
 COMMENT ON COLUMN public.user_memories.duplicate_of IS 'The memory this one duplicates; set only on inactive rows.';
 
@@ -71,12 +77,16 @@ CREATE TABLE public.conversations (
     last_message_at timestamp with time zone,
     created_at timestamp with time zone DEFAULT now() NOT NULL,
     updated_at timestamp with time zone DEFAULT now() NOT NULL,
+    agent_id text,
+    run_id text,
     CONSTRAINT conversations_metadata_is_object CHECK ((jsonb_typeof(metadata) = 'object'::text)),
     CONSTRAINT conversations_title_length CHECK (((title IS NULL) OR (char_length(title) <= 500)))
 );
 REVOKE ALL ON TABLE public.conversations FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON TABLE public.conversations IS 'A chat session between one user and the chatbot; memories cite it as their source.';
+
+COMMENT ON COLUMN public.conversations.agent_id IS 'The agent that held the conversation; run_id, the session or run it was (mem0''s names).';
 
 CREATE TABLE public.maintenance_jobs (
     job_name text NOT NULL,
@@ -186,6 +196,8 @@ CREATE TABLE public.memory_sightings (
     unmerged_at timestamp with time zone,
     unmerged_memory_id uuid,
     observed_at timestamp with time zone,
+    agent_id text,
+    run_id text,
     CONSTRAINT memory_sightings_embedding_has_model CHECK (((embedding IS NULL) = (embedding_model IS NULL))),
     CONSTRAINT memory_sightings_fact_length CHECK ((char_length(fact) <= 2000)),
     CONSTRAINT memory_sightings_fact_not_blank CHECK ((fact ~ '[^[:space:]]'::text)),
@@ -199,6 +211,8 @@ CREATE TABLE public.memory_sightings (
 REVOKE ALL ON TABLE public.memory_sightings FROM PUBLIC, anon, authenticated, service_role;
 
 COMMENT ON TABLE public.memory_sightings IS 'Statements merged into a memory instead of stored as one: a store_memory call that was a duplicate, or a memory absorbed by deduplication. memory_history shows them; unmerge_memory makes one a memory of its own.';
+
+COMMENT ON COLUMN public.memory_sightings.agent_id IS 'The scope the statement was said in (agent_id, run_id), as its memory''s: an unmerge gives it back.';
 
 COMMENT ON COLUMN public.memory_sightings.memory_id IS 'The memory holding the statement now (it follows new versions and later merges).';
 
@@ -233,6 +247,25 @@ COMMENT ON COLUMN public.memory_user_stats.sighting_count IS 'The user''s memory
 -- would read the whole table under the lock that adding the column takes. New rows are checked.
 ALTER TABLE public.user_memories
     ADD CONSTRAINT user_memories_observed_before_stored CHECK (((observed_at IS NULL) OR (isfinite(observed_at) AND (observed_at <= (created_at + '1 day'::interval))))) NOT VALID;
+
+-- NOT VALID for the same reason: the scope columns were added empty.
+ALTER TABLE public.user_memories
+    ADD CONSTRAINT user_memories_agent_id_check CHECK (((agent_id IS NULL) OR ((agent_id ~ '[^[:space:]]'::text) AND (char_length(agent_id) <= 200)))) NOT VALID;
+
+ALTER TABLE public.user_memories
+    ADD CONSTRAINT user_memories_run_id_check CHECK (((run_id IS NULL) OR ((run_id ~ '[^[:space:]]'::text) AND (char_length(run_id) <= 200)))) NOT VALID;
+
+ALTER TABLE public.memory_sightings
+    ADD CONSTRAINT memory_sightings_agent_id_check CHECK (((agent_id IS NULL) OR ((agent_id ~ '[^[:space:]]'::text) AND (char_length(agent_id) <= 200)))) NOT VALID;
+
+ALTER TABLE public.memory_sightings
+    ADD CONSTRAINT memory_sightings_run_id_check CHECK (((run_id IS NULL) OR ((run_id ~ '[^[:space:]]'::text) AND (char_length(run_id) <= 200)))) NOT VALID;
+
+ALTER TABLE public.conversations
+    ADD CONSTRAINT conversations_agent_id_check CHECK (((agent_id IS NULL) OR ((agent_id ~ '[^[:space:]]'::text) AND (char_length(agent_id) <= 200)))) NOT VALID;
+
+ALTER TABLE public.conversations
+    ADD CONSTRAINT conversations_run_id_check CHECK (((run_id IS NULL) OR ((run_id ~ '[^[:space:]]'::text) AND (char_length(run_id) <= 200)))) NOT VALID;
 
 ALTER TABLE public.memory_sightings
     ADD CONSTRAINT memory_sightings_observed_before_seen CHECK (((observed_at IS NULL) OR (isfinite(observed_at) AND (observed_at <= (seen_at + '1 day'::interval))))) NOT VALID;
@@ -295,7 +328,9 @@ CREATE INDEX user_memories_active_bits_idx ON public.user_memories USING btree (
 
 CREATE INDEX user_memories_active_expires_idx ON public.user_memories USING btree (expires_at) WHERE (is_active AND (expires_at IS NOT NULL));
 
-CREATE UNIQUE INDEX user_memories_active_fact_key ON public.user_memories USING btree (user_id, md5(public.fact_key(fact))) WHERE is_active;
+CREATE UNIQUE INDEX user_memories_active_fact_key ON public.user_memories USING btree (user_id, COALESCE(agent_id, ''::text), COALESCE(run_id, ''::text), md5(public.fact_key(fact))) WHERE is_active;
+
+CREATE INDEX user_memories_active_metadata_idx ON public.user_memories USING gin (metadata jsonb_path_ops) WHERE is_active;
 
 CREATE INDEX user_memories_active_importance_idx ON public.user_memories USING btree (user_id, importance_score DESC) WHERE is_active;
 

@@ -17,11 +17,11 @@ begin
   return query
     insert into public.memory_sightings as s (user_id, memory_id, fact, memory_type, category, importance_score,
       confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, origin,
-      merged_memory_id, similarity, observed_at)
+      merged_memory_id, similarity, observed_at, agent_id, run_id)
     -- When the absorbed memory was said stays with it: the sighting's seen_at is the time of the merge.
     select target, a.keeper, m.fact, m.memory_type, m.category, m.importance_score, m.confidence_score, m.metadata,
            m.source_conversation_id, m.embedding, m.embedding_model, m.expires_at, 'absorbed', m.id, a.similarity,
-           coalesce(m.observed_at, m.created_at)
+           coalesce(m.observed_at, m.created_at), m.agent_id, m.run_id
       from unnest(absorbed, keepers, similarities) as a(id, keeper, similarity)
       join public.user_memories m on m.id = a.id and m.user_id = target
     returning s.merged_memory_id, s.id;
@@ -113,7 +113,7 @@ COMMENT ON FUNCTION private.current_memory_id(target uuid, memory uuid) IS 'The 
 GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO service_role;
 
-CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean, relation text)
+CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean, relation text)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 4
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -152,7 +152,9 @@ begin
   end if;
   v_same := array(
     select m.id from public.user_memories m
-     where m.user_id = target and m.is_active and md5(public.fact_key(m.fact)) = v_key and m.id is distinct from exclude);
+     where m.user_id = target and m.is_active and coalesce(m.agent_id, '') = coalesce(duplicate_candidates.agent_id, '')
+       and coalesce(m.run_id, '') = coalesce(duplicate_candidates.run_id, '') and md5(public.fact_key(m.fact)) = v_key
+       and m.id is distinct from exclude);
   v_candidates := v_same;
   -- Jaccard >= t means the other set lacks at most m = |a| - ceil(t|a|) of our words. Deal our words into m + 1
   -- groups: a true duplicate lacks words from at most m of them, so it contains some group whole. Each group is a
@@ -209,6 +211,8 @@ begin
         from public.user_memories m
         cross join lateral (select count(*) as shared from unnest(m.fact_words) w where w = any (v_words)) o
        where m.id = any (v_candidates || v_wide) and m.user_id = target
+         -- Duplicates are found within one scope: a fact for the user, for one agent, or for one of its runs.
+         and m.agent_id is not distinct from duplicate_candidates.agent_id and m.run_id is not distinct from duplicate_candidates.run_id
     ),
     near as (
       select f.id, f.fact, f.importance_score, f.created_at, f.same, f.jac, f.cos from found f
@@ -253,9 +257,9 @@ begin
      where j.close or j.same or j.duplicate or j.relation = 'refines' or j.reason <> 'word differs';
 end
 $$;
-REVOKE ALL ON FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid, text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) IS 'The active memories of a user near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold, or half of its topic words), with their scores, the reason that sets each apart, whether it is a duplicate, and its relation (public.fact_relation): duplicate, refines or conflicts.';
+COMMENT ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) IS 'The active memories of a user, in one scope (agent_id, run_id: null is the user''s own), near a candidate fact (same text, word Jaccard, or same-model cosine at its threshold, or half of its topic words), with their scores, the reason that sets each apart, whether it is a duplicate, and its relation (public.fact_relation): duplicate, refines or conflicts.';
 
 CREATE FUNCTION private.common_words() RETURNS text[]
     LANGUAGE plpgsql STABLE
@@ -474,10 +478,11 @@ begin
   next.id := gen_random_uuid();
   insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
     is_active, source_conversation_id, version, previous_version_id, metadata, created_at, last_accessed_at,
-    expires_at, observed_at)
+    expires_at, observed_at, agent_id, run_id)
   values (next.id, target, memory.fact, memory.memory_type, memory.category, memory.importance_score,
     memory.confidence_score, false, memory.source_conversation_id, memory.version, memory.previous_version_id,
-    memory.metadata, memory.created_at, memory.last_accessed_at, memory.expires_at, memory.observed_at);
+    memory.metadata, memory.created_at, memory.last_accessed_at, memory.expires_at, memory.observed_at,
+    memory.agent_id, memory.run_id);
   update public.user_memories m
      set fact = next.fact, memory_type = next.memory_type, category = next.category,
          importance_score = next.importance_score, confidence_score = next.confidence_score,
@@ -506,10 +511,11 @@ begin
   -- As an absorbed memory is kept (origin absorbed, when it was said), without a row of its own to name.
   insert into public.memory_sightings (user_id, memory_id, fact, memory_type, category, importance_score,
     confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, origin, similarity,
-    observed_at)
+    observed_at, agent_id, run_id)
   values (target, memory.id, memory.fact, memory.memory_type, memory.category, memory.importance_score,
     memory.confidence_score, memory.metadata, memory.source_conversation_id, memory.embedding, memory.embedding_model,
-    memory.expires_at, 'absorbed', record_earlier_wording.similarity, coalesce(memory.observed_at, memory.created_at))
+    memory.expires_at, 'absorbed', record_earlier_wording.similarity, coalesce(memory.observed_at, memory.created_at),
+    memory.agent_id, memory.run_id)
   returning id into v_id;
   return v_id;
 end
@@ -531,11 +537,11 @@ declare
 begin
   insert into public.memory_sightings (user_id, memory_id, fact, memory_type, category, importance_score,
     confidence_score, metadata, source_conversation_id, embedding, embedding_model, expires_at, idempotency_key,
-    origin, similarity, observed_at)
+    origin, similarity, observed_at, agent_id, run_id)
   values (target, record_sighting.memory_id, statement.fact, statement.memory_type, statement.category,
     statement.importance_score, statement.confidence_score, statement.metadata, statement.source_conversation_id,
     statement.embedding, statement.embedding_model, statement.expires_at, record_sighting.idempotency_key, 'store',
-    record_sighting.similarity, statement.observed_at)
+    record_sighting.similarity, statement.observed_at, statement.agent_id, statement.run_id)
   returning id into v_id;
   return v_id;
 end
@@ -753,7 +759,89 @@ REVOKE ALL ON FUNCTION private.validate_memory_input(text, text, text, double pr
 
 COMMENT ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) IS 'Raises the error the table''s constraints would raise for this input, before duplicate detection needs it valid.';
 
-CREATE FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision DEFAULT NULL::double precision, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text) RETURNS TABLE(id uuid, existing_fact text, jaccard double precision, cosine double precision, similarity double precision, is_duplicate boolean, value_difference text)
+CREATE FUNCTION private.validate_scope(agent_id text, run_id text) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- The rules of user_memories_agent_id_check and _run_id_check, said with the parameter's name.
+  if agent_id is not null and (agent_id !~ '[^[:space:]]' or char_length(agent_id) > 200) then
+    raise exception 'agent_id must be 1 to 200 characters, not blank' using errcode = '22023', column = 'agent_id';
+  end if;
+  if run_id is not null and (run_id !~ '[^[:space:]]' or char_length(run_id) > 200) then
+    raise exception 'run_id must be 1 to 200 characters, not blank' using errcode = '22023', column = 'run_id';
+  end if;
+end
+$$;
+REVOKE ALL ON FUNCTION private.validate_scope(text, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.validate_scope(agent_id text, run_id text) IS 'Refuses a blank or over-long agent_id or run_id (22023, naming it): the rule of the scope checks on user_memories, memory_sightings and conversations.';
+
+GRANT ALL ON FUNCTION private.validate_scope(agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION private.validate_scope(agent_id text, run_id text) TO service_role;
+
+CREATE FUNCTION public.forget_memories(agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := private.acting_user(forget_memories.user_id);
+  v_done bigint;
+begin
+  perform private.validate_scope(forget_memories.agent_id, forget_memories.run_id);
+  if forget_memories.agent_id is null and forget_memories.run_id is null then
+    raise exception 'name a scope to forget: agent_id, run_id or both'
+      using errcode = '22023', column = 'agent_id', hint = 'erase_memories removes every memory of the user.';
+  end if;
+  perform private.lock_user_memories(v_user);
+  update public.user_memories m set is_active = false
+   where m.user_id = v_user and m.is_active
+     and (forget_memories.agent_id is null or m.agent_id = forget_memories.agent_id)
+     and (forget_memories.run_id is null or m.run_id = forget_memories.run_id);
+  get diagnostics v_done = row_count;
+  return v_done;
+end
+$$;
+REVOKE ALL ON FUNCTION public.forget_memories(text, text, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.forget_memories(agent_id text, run_id text, user_id uuid) IS 'Forgets every active memory of the caller in a scope: an agent''s (agent_id), a run''s (run_id), or one run of one agent (both); forget_memory''s effect on each (kept in history until cleanup). Returns how many. 22023 without a scope.';
+
+GRANT ALL ON FUNCTION public.forget_memories(agent_id text, run_id text, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.forget_memories(agent_id text, run_id text, user_id uuid) TO service_role;
+
+CREATE FUNCTION public.erase_memories(confirm text, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid) RETURNS bigint
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $$
+declare
+  v_user uuid := private.acting_user(erase_memories.user_id);
+  v_done bigint;
+begin
+  -- Deleting cannot be undone: the caller says so in words, as a dashboard asks a user to type them.
+  if confirm is distinct from 'erase my memories' then
+    raise exception 'confirm must be the words ''erase my memories'': erasing deletes the memories, their history and what was merged into them, and cannot be undone'
+      using errcode = '22023', column = 'confirm';
+  end if;
+  perform private.validate_scope(erase_memories.agent_id, erase_memories.run_id);
+  perform private.lock_user_memories(v_user);
+  -- Every row of the scope, active or not; their sightings, access counts and idempotency keys go with them (on
+  -- delete cascade). A version belongs to its memory's scope.
+  delete from public.user_memories m
+   where m.user_id = v_user
+     and (erase_memories.agent_id is null or m.agent_id = erase_memories.agent_id)
+     and (erase_memories.run_id is null or m.run_id = erase_memories.run_id);
+  get diagnostics v_done = row_count;
+  return v_done;
+end
+$$;
+REVOKE ALL ON FUNCTION public.erase_memories(text, text, text, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.erase_memories(confirm text, agent_id text, run_id text, user_id uuid) IS 'A signed-in user erases their own memories: all of them, or a scope''s (agent_id, run_id), with every version, sighting and access record; confirm must be ''erase my memories'' (22023 otherwise). Returns how many memory rows (versions included) were deleted. Conversations and the account stay; erase_user_data (service_role) removes everything.';
+
+GRANT ALL ON FUNCTION public.erase_memories(confirm text, agent_id text, run_id text, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.erase_memories(confirm text, agent_id text, run_id text, user_id uuid) TO service_role;
+
+CREATE FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision DEFAULT NULL::double precision, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, existing_fact text, jaccard double precision, cosine double precision, similarity double precision, is_duplicate boolean, value_difference text)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -768,20 +856,22 @@ begin
   if (find_duplicate_memories.embedding is null) <> (find_duplicate_memories.embedding_model is null) then
     raise exception 'embedding and embedding_model go together' using errcode = '22023', column = 'embedding_model';
   end if;
+  perform private.validate_scope(find_duplicate_memories.agent_id, find_duplicate_memories.run_id);
   select * into v_thresholds from private.duplicate_thresholds(find_duplicate_memories.embedding_model, threshold);
   return query
     select d.id, m.fact, d.jaccard, d.cosine, d.similarity, d.is_duplicate, d.value_difference
       from private.duplicate_candidates(v_user, find_duplicate_memories.fact, find_duplicate_memories.embedding,
-             find_duplicate_memories.embedding_model, v_thresholds.jaccard, v_thresholds.cosine) d
+             find_duplicate_memories.embedding_model, v_thresholds.jaccard, v_thresholds.cosine, null,
+             find_duplicate_memories.agent_id, find_duplicate_memories.run_id) d
       join public.user_memories m on m.id = d.id
      -- Near by the thresholds, or the same fact read through its form; not every memory the statement refines.
      where d.is_duplicate or d.jaccard >= v_thresholds.jaccard or d.cosine >= v_thresholds.cosine
      order by d.is_duplicate desc, d.similarity desc, m.importance_score desc, m.id;
 end
 $$;
-REVOKE ALL ON FUNCTION public.find_duplicate_memories(uuid, text, double precision, extensions.vector, text) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.find_duplicate_memories(uuid, text, double precision, extensions.vector, text, text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) IS 'The user''s active memories near a candidate text (word-set Jaccard; cosine for embeddings of the same model), each with its scores and whether store_memory would merge it: is_duplicate, or value_difference saying what value sets the two apart. Duplicates first, most similar first.';
+COMMENT ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) IS 'The user''s active memories near a candidate text (word-set Jaccard; cosine for embeddings of the same model), each with its scores and whether store_memory would merge it: is_duplicate, or value_difference saying what value sets the two apart. Duplicates first, most similar first. Within the scope given (agent_id, run_id; null: the user''s own), as store_memory looks.';
 
 CREATE FUNCTION public.forget_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
     LANGUAGE plpgsql
@@ -936,7 +1026,7 @@ COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, sta
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
 
-CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text, observed_at timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
+CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text, observed_at timestamp with time zone DEFAULT NULL::timestamp with time zone, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $_$
@@ -970,6 +1060,7 @@ begin
   perform private.validate_memory_input(v_fact, store_memory.memory_type, store_memory.category,
     store_memory.importance_score, store_memory.confidence_score, store_memory.embedding, store_memory.embedding_model,
     store_memory.metadata, store_memory.expires_at);
+  perform private.validate_scope(store_memory.agent_id, store_memory.run_id);
   -- The table's rule (user_memories_observed_before_stored), said before a merge could put it on a sighting.
   if store_memory.observed_at is not null
      and (not isfinite(store_memory.observed_at) or store_memory.observed_at > now() + interval '1 day') then
@@ -1001,6 +1092,8 @@ begin
   v_statement.embedding_model := store_memory.embedding_model;
   v_statement.expires_at := store_memory.expires_at;
   v_statement.observed_at := store_memory.observed_at;
+  v_statement.agent_id := store_memory.agent_id;
+  v_statement.run_id := store_memory.run_id;
   -- The newcomer: on a tie of importance the memory already there stays (its id is the one a chatbot holds). Not
   -- now(): a store that waited on the lock began before the memory it now meets.
   v_statement.created_at := 'infinity';
@@ -1019,7 +1112,7 @@ begin
          (array_agg(c.id order by c.similarity desc, c.id) filter (where c.relation = 'conflicts'))[1]
     into v_related, v_match, v_similarity, v_refined, v_conflicting
     from private.duplicate_candidates(v_user, v_fact, store_memory.embedding, store_memory.embedding_model,
-           v_thresholds.jaccard, v_thresholds.cosine) c;
+           v_thresholds.jaccard, v_thresholds.cosine, null, store_memory.agent_id, store_memory.run_id) c;
   v_relation := case when v_match is not null then 'duplicate' when v_refined is not null then 'refines'
                      when v_conflicting is not null then 'conflicts' else 'new' end;
 
@@ -1031,10 +1124,11 @@ begin
     v_status := case when v_refined is not null then 'refined' else 'superseded' end;
   elsif v_match is null then
     insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at)
+      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at, agent_id, run_id)
     values (v_user, v_fact, store_memory.memory_type, store_memory.category, store_memory.importance_score,
       store_memory.confidence_score, store_memory.source_conversation_id, store_memory.metadata,
-      store_memory.embedding, store_memory.embedding_model, store_memory.expires_at, store_memory.observed_at)
+      store_memory.embedding, store_memory.embedding_model, store_memory.expires_at, store_memory.observed_at,
+      store_memory.agent_id, store_memory.run_id)
     returning user_memories.id, user_memories.version into v_id, v_version;
     v_status := case when v_related = '[]'::jsonb then 'created' else 'distinct' end;
   else
@@ -1050,9 +1144,116 @@ begin
   return query select v_id, v_status, v_version, v_sighting, v_related, v_relation;
 end
 $_$;
-REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision, text, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.store_memory(text, text, text, double precision, double precision, uuid, jsonb, extensions.vector, text, timestamp with time zone, text, uuid, double precision, text, timestamp with time zone, text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) IS 'Stores a statement for the caller in one transaction and says how it stands to what is known (relation): duplicate (the same meaning, read through contractions, spellings, number formats, filler and moved phrases: merged, the statement kept as a sighting; status duplicate), refines (the fact with a detail added: a new version of that memory, the previous text in its history; status refined), conflicts (a value, a role or order, a tense, a polarity, a comparison or a quantity differs: a new memory, status distinct; or, with on_conflict => ''supersede'', a new version of the memory it conflicts with, status superseded) or new (status created). related names each memory refined or conflicting, [{id, similarity, reason, relation}]. Validates first (SQLSTATE 23514/22023), refuses active memories past the quota (PT507); an idempotency key replays the first outcome. observed_at: when the statement was said (a conversation turn''s time; default the time of the store), kept on the memory, its new version or its sighting (23514 when later than a day from now).';
+COMMENT ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone, agent_id text, run_id text) IS 'Stores a statement for the caller in one transaction and says how it stands to what is known (relation): duplicate (the same meaning, read through contractions, spellings, number formats, filler and moved phrases: merged, the statement kept as a sighting; status duplicate), refines (the fact with a detail added: a new version of that memory, the previous text in its history; status refined), conflicts (a value, a role or order, a tense, a polarity, a comparison or a quantity differs: a new memory, status distinct; or, with on_conflict => ''supersede'', a new version of the memory it conflicts with, status superseded) or new (status created). related names each memory refined or conflicting, [{id, similarity, reason, relation}]. Validates first (SQLSTATE 23514/22023), refuses active memories past the quota (PT507); an idempotency key replays the first outcome. observed_at: when the statement was said (a conversation turn''s time; default the time of the store), kept on the memory, its new version or its sighting (23514 when later than a day from now). agent_id and run_id: the scope the statement belongs to (mem0''s names; null: the user''s own): duplicates, refinements and conflicts are found within the same scope only, so a fact for the user is one memory and a fact of one agent''s run stays in that run (22023 when blank or over 200 characters).';
+
+CREATE FUNCTION private.first_mistyped_key(item jsonb, params jsonb) RETURNS text
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $_$
+declare
+  v_key text;
+begin
+  for v_key in select k from jsonb_object_keys(item) k where params ? k and item -> k <> 'null'::jsonb order by k loop
+    continue when params ->> v_key = 'jsonb';
+    begin
+      execute pg_catalog.format('select ($1)::%s', (params ->> v_key)::regtype) using item ->> v_key;
+    exception when others then
+      return v_key;
+    end;
+  end loop;
+  return null;
+end
+$_$;
+REVOKE ALL ON FUNCTION private.first_mistyped_key(jsonb, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) IS 'The first key of item whose value does not cast to the type params gives it (params: key => type name), for store_memories to name the field a failed cast came from; null when every value casts.';
+
+GRANT ALL ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) TO service_role;
+
+CREATE FUNCTION public.store_memories(items jsonb, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(item integer, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  -- store_memory's parameters an item may give, each with its type; an item leaves out what it does not give, so
+  -- store_memory's own defaults apply (one definition of them).
+  v_params constant jsonb := '{"fact": "text", "memory_type": "text", "category": "text", "importance_score": "double precision",
+    "confidence_score": "double precision", "source_conversation_id": "uuid", "metadata": "jsonb",
+    "embedding": "extensions.vector", "embedding_model": "text", "expires_at": "timestamp with time zone",
+    "idempotency_key": "text", "duplicate_threshold": "double precision", "on_conflict": "text",
+    "observed_at": "timestamp with time zone", "agent_id": "text", "run_id": "text"}'::jsonb;
+  v_user uuid := private.acting_user(store_memories.user_id);
+  v_item jsonb;
+  v_key text;
+  v_state text;
+  v_message text;
+  v_column text;
+  v_constraint text;
+begin
+  if items is null or jsonb_typeof(items) <> 'array' or jsonb_array_length(items) not between 1 and 100 then
+    raise exception 'items must be an array of 1 to 100 statements' using errcode = '22023', column = 'items';
+  end if;
+  for v_index in 0 .. jsonb_array_length(items) - 1 loop
+    v_item := items -> v_index;
+    if jsonb_typeof(v_item) is distinct from 'object' or jsonb_typeof(v_item -> 'fact') is distinct from 'string' then
+      raise exception 'items[%] must be an object whose fact is a string', v_index
+        using errcode = '22023', column = format('items[%s].fact', v_index);
+    end if;
+    select k into v_key from jsonb_object_keys(v_item) k where not v_params ? k limit 1;
+    if found then
+      raise exception 'items[%] has %, which store_memory does not take', v_index, v_key
+        using errcode = '22023', column = format('items[%s].%s', v_index, v_key);
+    end if;
+    -- JSON that no cast would refuse but that is not a value of its parameter: an object or a list as text, a boolean.
+    select k into v_key from jsonb_object_keys(v_item) k
+     where v_params ->> k <> 'jsonb'
+       and (jsonb_typeof(v_item -> k) = 'boolean'
+            or jsonb_typeof(v_item -> k) = 'object'
+            or (jsonb_typeof(v_item -> k) = 'array' and v_params ->> k <> 'extensions.vector'))
+     limit 1;
+    if found then
+      raise exception 'items[%].% must be a %', v_index, v_key, v_params ->> v_key
+        using errcode = '22023', column = format('items[%s].%s', v_index, v_key);
+    end if;
+    begin
+      -- Named arguments from the item's keys (each one of v_params), the item bound as $1.
+      execute pg_catalog.format('select s.id, s.status, s.version, s.sighting_id, s.related, s.relation from public.store_memory(%s) s',
+        (select string_agg(case when v_params ->> k = 'jsonb' then pg_catalog.format('%I => $1 -> %L', k, k)
+                                else pg_catalog.format('%I => ($1 ->> %L)::%s', k, k, (v_params ->> k)::regtype) end, ', ')
+                || ', user_id => $2'
+           from jsonb_object_keys(v_item) k where v_item -> k <> 'null'::jsonb))
+        into id, status, version, sighting_id, related, relation
+        using v_item, v_user;
+      item := v_index;
+      return next;
+    exception when others then
+      -- Said with the item it came from; the transaction ends here, so nothing of the batch is written.
+      get stacked diagnostics v_state = returned_sqlstate, v_message = message_text, v_column = column_name,
+                              v_constraint = constraint_name;
+      -- A failed cast of the item's values does not say which: the first value not of its parameter's type.
+      if coalesce(v_column, '') = '' and v_state like '22%' then
+        v_column := private.first_mistyped_key(v_item, v_params);
+        if v_column is not null then
+          v_message := pg_catalog.format('%s must be a %s (%s)', v_column, v_params ->> v_column, v_message);
+        end if;
+      end if;
+      raise exception 'items[%]: %', v_index, v_message
+        using errcode = v_state, constraint = v_constraint,
+              column = format('items[%s]', v_index) || coalesce('.' || nullif(v_column, ''), '');
+    end;
+  end loop;
+end
+$_$;
+REVOKE ALL ON FUNCTION public.store_memories(jsonb, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.store_memories(items jsonb, user_id uuid) IS 'Stores up to 100 statements in one transaction, in order, each as store_memory stores it (an item is an object of store_memory''s parameters, user_id aside: fact, memory_type, metadata, embedding, agent_id, run_id ...); one row per item with its outcome and relation (item: its index). A later item meets what an earlier one stored. All or nothing: a refused item (its SQLSTATE, column items[i].field) writes nothing of the batch.';
+
+GRANT ALL ON FUNCTION public.store_memories(items jsonb, user_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION public.store_memories(items jsonb, user_id uuid) TO service_role;
 
 CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
     LANGUAGE plpgsql
@@ -1092,7 +1293,8 @@ begin
   end if;
 
   select m.id into v_same from public.user_memories m
-   where m.user_id = v_user and m.is_active and md5(public.fact_key(m.fact)) = md5(public.fact_key(v_sighting.fact))
+   where m.user_id = v_user and m.is_active and coalesce(m.agent_id, '') = coalesce(v_sighting.agent_id, '')
+     and coalesce(m.run_id, '') = coalesce(v_sighting.run_id, '') and md5(public.fact_key(m.fact)) = md5(public.fact_key(v_sighting.fact))
      and m.id is distinct from v_sighting.merged_memory_id;
   if v_same is not null then
     raise exception 'memory % already says this (the same text): it cannot be unmerged into a second one', v_same
@@ -1115,10 +1317,11 @@ begin
         using errcode = 'PT409', column = 'merged_id';
     end if;
     insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
-      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at)
+      source_conversation_id, metadata, embedding, embedding_model, expires_at, observed_at, agent_id, run_id)
     values (v_user, v_sighting.fact, v_sighting.memory_type, v_sighting.category, v_sighting.importance_score,
       v_sighting.confidence_score, v_sighting.source_conversation_id, v_sighting.metadata, v_sighting.embedding,
-      v_sighting.embedding_model, v_sighting.expires_at, coalesce(v_sighting.observed_at, v_sighting.seen_at))
+      v_sighting.embedding_model, v_sighting.expires_at, coalesce(v_sighting.observed_at, v_sighting.seen_at),
+      v_sighting.agent_id, v_sighting.run_id)
     returning user_memories.id, user_memories.version into v_id, v_version;
   end if;
   perform private.mark_unmerged(v_user, v_sighting.id, v_id);
@@ -1205,9 +1408,9 @@ REVOKE ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid
 GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO service_role;
 
-REVOKE ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) TO authenticated;
-GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid) TO service_role;
+REVOKE ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) TO authenticated;
@@ -1256,9 +1459,9 @@ REVOKE ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text
 GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO service_role;
 
-REVOKE ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) TO authenticated;
-GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text) TO service_role;
+REVOKE ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) TO service_role;
 
 REVOKE ALL ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.forget_memory(memory_id uuid, user_id uuid) TO authenticated;
@@ -1274,9 +1477,9 @@ GRANT ALL ON FUNCTION public.memory_history(memory_id uuid) TO service_role;
 REVOKE ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.set_memory_embedding(memory_id uuid, embedding extensions.vector, embedding_model text, fact text) TO service_role;
 
-REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone, agent_id text, run_id text) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone, agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION public.store_memory(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, source_conversation_id uuid, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, idempotency_key text, user_id uuid, duplicate_threshold double precision, on_conflict text, observed_at timestamp with time zone, agent_id text, run_id text) TO service_role;
 
 REVOKE ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) FROM PUBLIC;
 GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO authenticated;

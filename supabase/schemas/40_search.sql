@@ -52,7 +52,7 @@ REVOKE ALL ON FUNCTION private.memories_by_id(uuid, uuid[]) FROM PUBLIC, anon, a
 
 COMMENT ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) IS 'The user''s memories with the given ids (primary-key lookups); the final fetch of search_memories.';
 
-CREATE FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone) RETURNS TABLE(id uuid, similarity double precision, rank integer)
+CREATE FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, similarity double precision, rank integer)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -68,7 +68,8 @@ begin
   -- A user with an index of their own, and no filter: exact cosine order, which the index serves without reading
   -- every memory. Planned for this call (EXECUTE), so the plan knows the user and can use the index.
   if memory_types is null and categories is null and min_importance is null and created_after is null
-     and created_before is null and private.has_own_index(target) then
+     and created_before is null and nearest_memories.agent_id is null and nearest_memories.run_id is null
+     and metadata_filter is null and private.has_own_index(target) then
     return query execute pg_catalog.format($query$
       with nearest as (
         select m.id, m.embedding::extensions.vector(%1$s) operator(extensions.<=>) $2 as distance
@@ -95,6 +96,8 @@ begin
          and (min_importance is null or m.importance_score >= min_importance)
          and (created_after is null or m.created_at >= created_after)
          and (created_before is null or m.created_at < created_before)
+         and (num_nonnulls(nearest_memories.agent_id, nearest_memories.run_id, metadata_filter) = 0
+              or m.id in (select private.filtered_ids(target, nearest_memories.agent_id, nearest_memories.run_id, metadata_filter)))
        order by m.embedding_bits operator(extensions.<~>) v_bits
        limit greatest(candidates, match_count)
     ),
@@ -110,9 +113,9 @@ begin
      order by 3;
 end
 $$;
-REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.nearest_memories(uuid, extensions.vector, text, integer, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'A user''s memories nearest to an embedding, ranked by exact cosine: from the user''s own HNSW index when they have one and no filter is given (public.own_index_changes), else candidates by Hamming distance of quantized embeddings, reranked.';
+COMMENT ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) IS 'A user''s memories nearest to an embedding, ranked by exact cosine: from the user''s own HNSW index when they have one and no filter is given (public.own_index_changes), else candidates by Hamming distance of quantized embeddings, reranked.';
 
 CREATE FUNCTION private.query_period(query text, at timestamp with time zone) RETURNS tstzrange
     LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE
@@ -317,7 +320,7 @@ REVOKE ALL ON FUNCTION private.query_lexemes(text) FROM PUBLIC, anon, authentica
 
 COMMENT ON FUNCTION private.query_lexemes(query text) IS 'The lexemes of a search query and of the other forms of its words (irregular verb forms, the other names of a family member), each with the term of the query it stands for, whether it is optional (every word it comes from says when or how many, private.says_when, narrows a date, "late", or names the kind of answer asked for, "What colour is ...": a conversation rarely writes these down) and whether it is distinctive (a name, private.capitalized_as_name, or a word outside the everyday English of private.ordinary_words). The words that put a question ("say", "mention", "how many") and filler are left out. private.text_matches weighs the evidence of a memory by them.';
 
-CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
+CREATE FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, text_score real, text_rank integer, qualified boolean)
     LANGUAGE plpgsql STABLE SECURITY DEFINER ROWS 40
     SET search_path TO ''
     SET max_parallel_workers_per_gather TO '0'
@@ -349,7 +352,9 @@ begin
                and (categories is null or m.category = any (categories))
                and (min_importance is null or m.importance_score >= min_importance)
                and (created_after is null or m.created_at >= created_after)
-               and (created_before is null or m.created_at < created_before) as wanted
+               and (created_before is null or m.created_at < created_before)
+               and (num_nonnulls(text_matches.agent_id, text_matches.run_id, metadata_filter) = 0
+                    or m.id in (select private.filtered_ids(target, text_matches.agent_id, text_matches.run_id, metadata_filter))) as wanted
         from public.user_memories m
        where m.user_id = target and m.is_active
          and m.fts @@ (select string_agg(q.tsq::text, ' | ')::tsquery from query_terms q)
@@ -407,11 +412,68 @@ begin
      limit match_count;
 end
 $$;
-REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.text_matches(uuid, text[], text[], text[], text[], text[], integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes: dates, the kind of answer asked for) add to the memories that hold them and are not required; when no required term is informative, the kind of answer asked for is.';
+COMMENT ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) IS 'The text leg of search_memories: the user''s active, unexpired memories holding any of the query''s lexemes (terms: a query word in any of its forms), BM25 first, each marked qualified when it holds the evidence a question needs: a required term or two terms, and half of the idf of the required informative terms (those in at most half of the user''s memories, counting two more that lack them), or a quarter with a distinctive term. Optional terms (private.query_lexemes: dates, the kind of answer asked for) add to the memories that hold them and are not required; when no required term is informative, the kind of answer asked for is.';
 
-CREATE FUNCTION private.memories_shown(target uuid, ids uuid[]) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
+CREATE FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) RETURNS boolean
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    SET search_path TO ''
+    AS $$
+  select (agent_id is null or memory_agent_id = agent_id) and (run_id is null or memory_run_id = run_id)
+$$;
+REVOKE ALL ON FUNCTION private.in_scope(text, text, text, text) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) IS 'Whether a row of a scope (memory_agent_id, memory_run_id) is in the scope asked for: each key given must match; a key left out matches any.';
+
+GRANT ALL ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) TO service_role;
+
+CREATE FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) RETURNS SETOF uuid
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- Two statements, so that each is planned for what it has: containment alone can use
+  -- user_memories_active_metadata_idx, which a predicate "filter is null or ..." would not let the planner use.
+  if metadata_filter is null then
+    return query select m.id from public.user_memories m
+      where m.user_id = target and m.is_active
+        and private.in_scope(m.agent_id, m.run_id, filtered_ids.agent_id, filtered_ids.run_id);
+  else
+    return query select m.id from public.user_memories m
+      where m.user_id = target and m.is_active and m.metadata operator(pg_catalog.@>) metadata_filter
+        and private.in_scope(m.agent_id, m.run_id, filtered_ids.agent_id, filtered_ids.run_id);
+  end if;
+end
+$$;
+REVOKE ALL ON FUNCTION private.filtered_ids(uuid, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) IS 'The filter of search and list: the ids of the user''s active memories in the scope asked for (private.in_scope) whose metadata contains metadata_filter (jsonb @>: equality on keys, nested objects, array members). Callers ask for it only when a filter is given (a subquery behind "no filter or"), so a search without one reads only its covering indexes.';
+
+GRANT ALL ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
+
+CREATE FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) RETURNS void
+    LANGUAGE plpgsql IMMUTABLE
+    SET search_path TO ''
+    AS $$
+begin
+  perform private.validate_scope(agent_id, run_id);
+  if metadata_filter is not null and (jsonb_typeof(metadata_filter) <> 'object' or octet_length(metadata_filter::text) > 16384) then
+    raise exception 'metadata_filter must be a JSON object of at most 16 KB (the memories'' metadata must contain it)'
+      using errcode = '22023', column = 'metadata_filter';
+  end if;
+end
+$$;
+REVOKE ALL ON FUNCTION private.validate_filter(text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) IS 'Refuses a filter search, list or export cannot apply: a blank or over-long scope key (private.validate_scope), a metadata_filter that is not a JSON object or is over 16 KB (22023, naming it).';
+
+GRANT ALL ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) TO service_role;
+
+CREATE FUNCTION private.memories_shown(target uuid, ids uuid[]) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
     LANGUAGE sql STABLE
     SET search_path TO ''
     AS $$
@@ -420,19 +482,19 @@ CREATE FUNCTION private.memories_shown(target uuid, ids uuid[]) RETURNS TABLE(id
          greatest(m.last_accessed_at, a.last_accessed_at,
                   (select max(l.accessed_at) from public.memory_access_log l
                     where l.user_id = target and l.memory_id = m.id)),
-         m.expires_at, coalesce(m.observed_at, m.created_at)
+         m.expires_at, coalesce(m.observed_at, m.created_at), m.agent_id, m.run_id
     from public.user_memories m
     left join public.memory_access a on a.memory_id = m.id
    where m.user_id = target and m.id = any (ids)
 $$;
 REVOKE ALL ON FUNCTION private.memories_shown(uuid, uuid[]) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.memories_shown(target uuid, ids uuid[]) IS 'A user''s memories as list_memories and get_memory show them: when each was last accessed (folded or still in the log), observed_at (when it was said, else created_at).';
+COMMENT ON FUNCTION private.memories_shown(target uuid, ids uuid[]) IS 'A user''s memories as list_memories and get_memory show them: when each was last accessed (folded or still in the log), observed_at (when it was said, else created_at), and the scope (agent_id, run_id).';
 
 GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO service_role;
 
-CREATE FUNCTION public.get_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
+CREATE FUNCTION public.get_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -456,7 +518,7 @@ COMMENT ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) IS 'The call
 GRANT ALL ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.get_memory(memory_id uuid, user_id uuid) TO service_role;
 
-CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone)
+CREATE FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
@@ -471,11 +533,14 @@ begin
     raise exception 'before_created_at and before_id go together (the cursor of the last row seen)'
       using errcode = '22023', column = 'before_id';
   end if;
+  perform private.validate_filter(agent, run, metadata_filter);
   return query
     select s.* from private.memories_shown(v_user, array(
       select m.id from public.user_memories m
        where m.user_id = v_user and m.is_active
          and (m.expires_at is null or m.expires_at > now())
+         and (num_nonnulls(agent, run, metadata_filter) = 0
+              or m.id in (select private.filtered_ids(v_user, agent, run, metadata_filter)))
          and (before_created_at is null or m.created_at < before_created_at
               or (m.created_at = before_created_at and m.id < before_id))
        order by m.created_at desc, m.id desc
@@ -483,11 +548,25 @@ begin
      order by s.created_at desc, s.id desc;
 end
 $$;
-REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.list_memories(integer, timestamp with time zone, uuid, uuid, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page. observed_at: when each was said (store_memory''s observed_at, else created_at).';
+COMMENT ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) IS 'The body of public.list_memories (agent, run: its agent_id and run_id).';
 
-CREATE FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, similarity double precision, rank integer)
+GRANT ALL ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) TO service_role;
+
+CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- The body is private.list_memories: a PL/pgSQL function cannot name a parameter as a column it returns.
+  select * from private.list_memories(page_size, before_created_at, before_id, user_id, agent_id, run_id, metadata_filter)
+$$;
+REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, uuid, uuid, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page. observed_at: when each was said (store_memory''s observed_at, else created_at). agent_id, run_id and metadata_filter keep to a scope and to memories whose metadata contains the filter, as in search_memories.';
+
+CREATE FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, similarity double precision, rank integer)
     LANGUAGE plpgsql STABLE ROWS 40
     SET search_path TO ''
     AS $$
@@ -502,6 +581,7 @@ begin
     raise exception 'query_embedding must have % dimensions, not %', public.embedding_dimensions(), extensions.vector_dims(query_embedding)
       using errcode = '22000', column = 'query_embedding';
   end if;
+  perform private.validate_filter(match_memories.agent_id, match_memories.run_id, metadata_filter);
   if match_count is null or match_count < 1 or match_count > 400 then
     raise exception 'match_count must be between 1 and 400' using errcode = '22023', column = 'match_count';
   end if;
@@ -512,12 +592,13 @@ begin
       from private.nearest_memories(v_user, query_embedding, match_memories.embedding_model, match_count,
              greatest(match_count * 5, 200, (select ceil(s.active_count / 50.0)::integer from public.memory_user_stats s
                                               where s.user_id = v_user)),
-             memory_types, categories, min_importance, created_after, created_before) n;
+             memory_types, categories, min_importance, created_after, created_before, match_memories.agent_id,
+             match_memories.run_id, metadata_filter) n;
 end
 $$;
-REVOKE ALL ON FUNCTION public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.match_memories(extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) IS 'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine; candidates by quantized Hamming distance), with similarity and rank; the vector leg of search_memories.';
+COMMENT ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) IS 'The caller''s active, unexpired memories nearest to an embedding of the same model (cosine; candidates by quantized Hamming distance), with similarity and rank; the vector leg of search_memories. agent_id, run_id and metadata_filter keep to a scope and to memories whose metadata contains the filter (private.filtered_ids).';
 
 CREATE FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) RETURNS void
     LANGUAGE plpgsql STABLE
@@ -564,7 +645,7 @@ COMMENT ON FUNCTION private.validate_search_input(query text, query_embedding ex
 GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
-CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone)
+CREATE FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone, agent_id text, run_id text)
     LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
@@ -583,6 +664,7 @@ declare
 begin
   perform private.validate_search_input(query, query_embedding, search_memories.embedding_model, match_count,
     memory_types, min_importance, min_similarity, created_after, created_before);
+  perform private.validate_filter(agent, run, metadata_filter);
 
   if query is not null then
     select coalesce(array_agg(q.lexeme), '{}'), coalesce(array_agg(q.term), '{}'),
@@ -603,13 +685,14 @@ begin
     with text_hits as (
       select t.id, t.text_score, t.text_rank, t.qualified
         from private.text_matches(v_user, v_lexemes, v_terms, v_optional, v_distinctive, v_asked, v_pool, memory_types, categories, min_importance,
-               created_after, created_before) t
+               created_after, created_before, agent, run, metadata_filter) t
        where cardinality(v_lexemes) > 0
     ),
     vector_hits as (
       select v.id, v.similarity as vector_similarity, v.rank as vector_rank
         from public.match_memories(query_embedding, search_memories.embedding_model, v_pool, memory_types, categories,
-               min_importance, created_after, created_before, v_user) v
+               min_importance, created_after, created_before, v_user, agent, run,
+               metadata_filter) v
        where query_embedding is not null
     ),
     fused as (
@@ -631,7 +714,7 @@ begin
              f.vector_similarity, f.rrf_score::double precision as rrf_score,
              -- Half-life of 30 days since the memory was last written or merged.
              power(0.5, extract(epoch from (now() - m.updated_at)) / (30 * 86400))::double precision as recency,
-             f.matched_by, coalesce(m.observed_at, m.created_at) as observed_at
+             f.matched_by, coalesce(m.observed_at, m.created_at) as observed_at, m.agent_id, m.run_id
         from relevant f
         join private.memories_by_id(v_user, (select array_agg(relevant.id) from relevant)) m on m.id = f.id
     ),
@@ -640,7 +723,7 @@ begin
              r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
              r.vector_similarity, r.rrf_score, r.recency,
              r.rrf_score * (0.5 + 0.5 * r.importance_score) * (0.75 + 0.25 * r.recency) as score, r.matched_by,
-             r.observed_at, coalesce(v_period @> r.observed_at, false) as said_then
+             r.observed_at, coalesce(v_period @> r.observed_at, false) as said_then, r.agent_id, r.run_id
         from results r
        order by said_then desc, score desc, r.id
        limit match_count
@@ -654,38 +737,53 @@ begin
     )
     select r.id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score, r.metadata,
            r.source_conversation_id, r.created_at, r.updated_at, r.text_rank, r.text_score, r.vector_rank,
-           r.vector_similarity, r.rrf_score, r.recency, r.score, r.matched_by, r.observed_at
+           r.vector_similarity, r.rrf_score, r.recency, r.score, r.matched_by, r.observed_at, r.agent_id, r.run_id
       from ranked r
      order by r.said_then desc, r.score desc, r.id;
 end
 $$;
-REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION private.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. When the query names a date or a period (private.query_period), memories said then (observed_at, else created_at) come first. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false.';
+COMMENT ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) IS 'The body of public.search_memories (agent, run: its agent_id and run_id).';
+
+GRANT ALL ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) TO service_role;
+
+CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone, agent_id text, run_id text)
+    LANGUAGE sql
+    SET search_path TO ''
+    AS $$
+  -- The body is private.search_memories: a PL/pgSQL function cannot name a parameter as a column it returns.
+  select * from private.search_memories(query, query_embedding, embedding_model, match_count, memory_types, categories,
+    min_importance, created_after, created_before, user_id, touch, min_similarity, agent_id, run_id, metadata_filter)
+$$;
+REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, integer, text[], text[], double precision, timestamp with time zone, timestamp with time zone, uuid, boolean, double precision, text, text, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. When the query names a date or a period (private.query_period), memories said then (observed_at, else created_at) come first. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false. agent_id, run_id: only that scope''s memories (each given key must match; omitted, any); metadata_filter: only memories whose metadata contains it (jsonb @>: equality on keys, nested objects and array members).';
 
 REVOKE ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO service_role;
 
-REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
-REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
+REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
-REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO authenticated;
-GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid) TO service_role;
+REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
-REVOKE ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) TO authenticated;
-GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid) TO service_role;
+REVOKE ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
-REVOKE ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) FROM PUBLIC;
-GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO authenticated;
-GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision) TO service_role;
+REVOKE ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
+GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
+GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION private.query_lexemes(query text) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.query_lexemes(query text) TO authenticated;

@@ -105,7 +105,7 @@ begin
     ),
     -- The texts of the candidates only, for the value guard, each read once (not once per pair it is in).
     texts as materialized (
-      select e.id, e.fact, private.fact_tokens(e.fact) as tokens, e.embedding_model from public.user_memories e
+      select e.id, e.fact, private.fact_tokens(e.fact) as tokens, e.embedding_model, e.agent_id, e.run_id from public.user_memories e
        where e.user_id = target and e.is_active
          and e.id in (select c.a from candidates c union select c.b from candidates c)
     ),
@@ -122,6 +122,8 @@ begin
         join texts tb on tb.id = c.b
        where not exists (select 1 from unmerged u
                           where (u.keeper = c.a and u.other = c.b) or (u.keeper = c.b and u.other = c.a))
+         -- Duplicates within one scope only, as store_memory finds them.
+         and ta.agent_id is not distinct from tb.agent_id and ta.run_id is not distinct from tb.run_id
     )
     select j.a, j.b, j.sim
       from judged j
@@ -137,7 +139,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.duplicate_pairs(uuid, double precision, double precision) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.duplicate_pairs(target uuid, jaccard_threshold double precision, cosine_threshold double precision) IS 'The duplicate pairs among a user''s active memories: Jaccard at jaccard_threshold or same-model cosine at cosine_threshold (default: each model''s), no value differing, never a pair the user unmerged.';
+COMMENT ON FUNCTION private.duplicate_pairs(target uuid, jaccard_threshold double precision, cosine_threshold double precision) IS 'The duplicate pairs among a user''s active memories of one scope (agent_id, run_id): Jaccard at jaccard_threshold or same-model cosine at cosine_threshold (default: each model''s), no value differing, never a pair the user unmerged.';
 
 CREATE FUNCTION public.cleanup_old_memories(days_old integer DEFAULT 90, batch_size integer DEFAULT 1000) RETURNS bigint
     LANGUAGE plpgsql

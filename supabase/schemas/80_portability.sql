@@ -5,15 +5,17 @@
 -- defined further down, or in a later file.
 set check_function_bodies = off;
 
-CREATE FUNCTION public.export_user_data(user_id uuid DEFAULT NULL::uuid) RETURNS jsonb
+CREATE FUNCTION public.export_user_data(user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS jsonb
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
     AS $$
 declare
   v_user uuid := private.acting_user(export_user_data.user_id);
 begin
+  perform private.validate_scope(export_user_data.agent_id, export_user_data.run_id);
   -- Embeddings and their model are left out: they are the model's, not what the user said, and the importing project
-  -- computes its own (imported memories are pending embedding).
+  -- computes its own (imported memories are pending embedding). A scope keeps to its memories, what was said about
+  -- them and its conversations.
   return jsonb_build_object(
     'format', 'chat-memory-export',
     'version', 1,
@@ -21,24 +23,36 @@ begin
     'user_id', v_user,
     'memories', coalesce((select jsonb_agg(to_jsonb(m) - '{embedding,embedding_model,embedding_bits,fts,fact_words,user_id}'::text[]
                                            order by m.created_at, m.version, m.id)
-                            from public.user_memories m where m.user_id = v_user), '[]'),
+                            from public.user_memories m
+                           where m.user_id = v_user
+                             and private.in_scope(m.agent_id, m.run_id, export_user_data.agent_id, export_user_data.run_id)), '[]'),
     'sightings', coalesce((select jsonb_agg(to_jsonb(s) - '{embedding,embedding_model,user_id}'::text[] order by s.seen_at, s.id)
-                             from public.memory_sightings s where s.user_id = v_user), '[]'),
+                             from public.memory_sightings s join public.user_memories m on m.id = s.memory_id
+                            where s.user_id = v_user
+                              and private.in_scope(m.agent_id, m.run_id, export_user_data.agent_id, export_user_data.run_id)), '[]'),
     'conversations', coalesce((select jsonb_agg(to_jsonb(c) - 'user_id' order by c.created_at, c.id)
-                                 from public.conversations c where c.user_id = v_user), '[]'),
+                                 from public.conversations c
+                                where c.user_id = v_user
+                                  and private.in_scope(c.agent_id, c.run_id, export_user_data.agent_id, export_user_data.run_id)), '[]'),
     'access', coalesce((select jsonb_agg(to_jsonb(a) - 'user_id' order by a.memory_id)
-                          from public.memory_access a where a.user_id = v_user), '[]'),
+                          from public.memory_access a join public.user_memories m on m.id = a.memory_id
+                         where a.user_id = v_user
+                           and private.in_scope(m.agent_id, m.run_id, export_user_data.agent_id, export_user_data.run_id)), '[]'),
     'access_log', coalesce((select jsonb_agg(to_jsonb(l) - 'user_id' order by l.accessed_at, l.id)
-                              from public.memory_access_log l where l.user_id = v_user), '[]'),
+                              from public.memory_access_log l
+                             where l.user_id = v_user
+                               and (num_nonnulls(export_user_data.agent_id, export_user_data.run_id) = 0
+                                    or l.memory_id in (select m.id from public.user_memories m where m.user_id = v_user
+                                                          and private.in_scope(m.agent_id, m.run_id, export_user_data.agent_id, export_user_data.run_id)))), '[]'),
     'statistics', public.get_memory_stats(v_user));
 end
 $$;
-REVOKE ALL ON FUNCTION public.export_user_data(uuid) FROM PUBLIC, anon, authenticated, service_role;
+REVOKE ALL ON FUNCTION public.export_user_data(uuid, text, text) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.export_user_data(user_id uuid) IS 'Everything stored about the caller (or, for service_role, the user named): every memory row (versions and duplicates included), sightings, conversations, search access and statistics, as one JSON document in the chat-memory-export format, version 1 (docs/export-format.md). Embeddings are left out. import_user_data takes it back.';
+COMMENT ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id text) IS 'Everything stored about the caller (or, for service_role, the user named): every memory row (versions and duplicates included), sightings, conversations, search access and statistics, as one JSON document in the chat-memory-export format, version 1 (docs/export-format.md); with agent_id or run_id, only that scope''s memories, what was said about them and its conversations. Embeddings are left out. import_user_data takes it back.';
 
-GRANT ALL ON FUNCTION public.export_user_data(uuid) TO authenticated;
-GRANT ALL ON FUNCTION public.export_user_data(uuid) TO service_role;
+GRANT ALL ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id text) TO authenticated;
+GRANT ALL ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id text) TO service_role;
 
 CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
     LANGUAGE plpgsql SECURITY DEFINER
@@ -74,8 +88,10 @@ begin
       using errcode = '23505', column = 'document', hint = 'An export is imported for the user it was taken from, or into another project.';
   end if;
 
-  insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at)
-  select r.id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at, r.updated_at
+  insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at,
+    agent_id, run_id)
+  select r.id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at, r.updated_at,
+         r.agent_id, r.run_id
     from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
    order by r.created_at
   on conflict (id) do nothing;
@@ -90,16 +106,17 @@ begin
   ), placed as (
     select r.*, (select m.id from public.user_memories m
                   where r.is_active and m.user_id = target and m.is_active
+                    and coalesce(m.agent_id, '') = coalesce(r.agent_id, '') and coalesce(m.run_id, '') = coalesce(r.run_id, '')
                     and md5(public.fact_key(m.fact)) = md5(public.fact_key(r.fact))) as existing
       from rows r
   ), inserted as (
     insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
       is_active, duplicate_of, source_conversation_id, version, previous_version_id, metadata, created_at, updated_at,
-      last_accessed_at, expires_at, observed_at)
+      last_accessed_at, expires_at, observed_at, agent_id, run_id)
     select p.id, target, p.fact, p.memory_type, p.category, p.importance_score, p.confidence_score,
            p.is_active and p.existing is null, coalesce(p.existing, p.duplicate_of), p.source_conversation_id,
            p.version, p.previous_version_id, coalesce(p.metadata, '{}'), p.created_at, p.updated_at,
-           p.last_accessed_at, p.expires_at, p.observed_at
+           p.last_accessed_at, p.expires_at, p.observed_at, p.agent_id, p.run_id
       from placed p
      order by p.version, p.created_at
     returning 1
@@ -110,10 +127,11 @@ begin
 
   insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
     confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
-    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at)
+    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at, agent_id, run_id)
   select r.id, target, r.memory_id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score,
          coalesce(r.metadata, '{}'), r.source_conversation_id, r.expires_at, r.idempotency_key, r.origin,
-         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id, r.observed_at
+         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id, r.observed_at,
+         r.agent_id, r.run_id
     from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
   on conflict (id) do nothing;
   get diagnostics v_count = row_count;

@@ -1,6 +1,6 @@
 -- Every index exists and serves the query the product runs for it (sequential scans priced out).
 begin;
-select plan(27);
+select plan(28);
 
 select indexes_are('public', 'user_memories', array[
   'user_memories_pkey', 'user_memories_id_user_id_key', 'user_memories_user_id_idx',
@@ -8,7 +8,7 @@ select indexes_are('public', 'user_memories', array[
   'user_memories_active_text_idx', 'user_memories_active_bits_idx', 'user_memories_duplicate_of_idx',
   'user_memories_source_conversation_idx', 'user_memories_previous_version_key', 'user_memories_active_fact_key',
   'user_memories_active_words_idx', 'user_memories_pending_embedding_idx', 'user_memories_inactive_updated_idx',
-  'user_memories_active_expires_idx'], 'user_memories has exactly its indexes');
+  'user_memories_active_expires_idx', 'user_memories_active_metadata_idx'], 'user_memories has exactly its indexes');
 select indexes_are('public', 'memory_idempotency_keys', array['memory_idempotency_keys_pkey', 'memory_idempotency_keys_memory_idx'],
   'memory_idempotency_keys has exactly its indexes');
 select indexes_are('public', 'memory_user_stats', array['memory_user_stats_pkey'], 'memory_user_stats has exactly its primary key');
@@ -20,11 +20,11 @@ select matches(pg_get_indexdef('public.user_memories_active_bits_idx'::regclass)
 -- A few users with enough rows for the statistics to look like a real table.
 select tests.create_user('u' || g || '@example.com') from generate_series(1, 5) g;
 insert into public.conversations (user_id) select id from auth.users;
-insert into public.user_memories (user_id, fact, memory_type, category, importance_score, is_active, embedding, embedding_model, source_conversation_id)
+insert into public.user_memories (user_id, fact, memory_type, category, importance_score, is_active, embedding, embedding_model, source_conversation_id, metadata)
 select u.id, 'memory ' || g || ' about ' || (array['tea', 'cats', 'running', 'Lisbon'])[1 + g % 4],
        (array['person', 'preference', 'event', 'topic', 'fact', 'emotion'])[1 + g % 6],
        (array['food', 'family', 'work'])[1 + g % 3], (g % 100) / 100.0, g % 10 <> 0,
-       tests.embedding(g), 'gte-small', c.id
+       tests.embedding(g), 'gte-small', c.id, jsonb_build_object('turn', g, 'app', 'chat')
 from auth.users u join public.conversations c on c.user_id = u.id, generate_series(1, 400) g;
 analyze public.user_memories;
 analyze public.conversations;
@@ -56,6 +56,8 @@ select is((select c.reloptions from pg_class c where c.relname = 'user_memories_
   'the word index keeps no pending list: every store searches it more than once, and each search would read the list');
 select tests.uses_index(format($$select 1 from public.memory_idempotency_keys where memory_id = %L$$, (select memory_id from probe)),
   'memory_idempotency_keys_memory_idx');
+select tests.uses_index(format($$select id from public.user_memories where user_id = %L and is_active and metadata @> '{"turn": 7}'$$, (select user_id from probe)),
+  'user_memories_active_metadata_idx');
 select tests.uses_index($$select id from public.user_memories where is_active and embedding is null order by id limit 100$$,
   'user_memories_pending_embedding_idx');
 select tests.uses_index($$select id from public.user_memories where not is_active and updated_at < now() - interval '90 days' order by updated_at limit 1000$$,
