@@ -3,10 +3,13 @@
 // zod schemas the handlers parse with and the OpenAPI document describes (shared/schemas), so the client and the API
 // cannot disagree on a field; a refused call throws a MemoryApiError with the API's answer.
 import type { z } from "zod";
-import type { ForgetRequest, HistoryQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../shared/schemas/requests.ts";
-import type { History, HistoryEntry, ListedMemory, ListResponse, MemoryResponse, Outcome, SearchResponse, SearchResult, StoreOutcome,
-  UnmergeOutcome, UpdateOutcome } from "../shared/schemas/responses.ts";
-import type { ExportDocument, ImportOutcome } from "../shared/schemas/export.ts";
+import type {
+  BatchStoreRequest, EraseRequest, ForgetRequest, ForgetScopeRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest, UnmergeRequest,
+  UpdateRequest,
+} from "../shared/schemas/requests.ts";
+import type { BatchOutcome, EraseOutcome, ForgetScopeOutcome, History, HistoryEntry, ListedMemory, ListResponse, MemoryResponse, Outcome,
+  SearchResponse, SearchResult, StoreOutcome, UnmergeOutcome, UpdateOutcome } from "../shared/schemas/responses.ts";
+import type { ExportDocument, ExportQuery, ImportOutcome, PortabilityQuery } from "../shared/schemas/export.ts";
 import type { MEMORY_TYPES } from "../shared/schemas/fields.ts";
 
 /** A kind of memory, as public.memory_types() lists them. */
@@ -30,7 +33,8 @@ export interface SupabaseLike {
   };
 }
 
-export type { ExportDocument, HistoryEntry, ImportOutcome, ListedMemory, Outcome, SearchResult, StoreOutcome, UnmergeOutcome, UpdateOutcome };
+export type { BatchOutcome, EraseOutcome, ExportDocument, ForgetScopeOutcome, HistoryEntry, ImportOutcome, ListedMemory, Outcome, SearchResult,
+  StoreOutcome, UnmergeOutcome, UpdateOutcome };
 
 /** The API's error answer: status, code, message, and the fields and rules it names. */
 export class MemoryApiError extends Error {
@@ -42,6 +46,9 @@ export class MemoryApiError extends Error {
   }
 }
 
+const unreachable = (error: unknown): MemoryApiError => new MemoryApiError(503, "unreachable",
+  `the memory API could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+
 type Input<S extends z.ZodType> = z.input<S>;
 type Method = "GET" | "POST" | "PATCH" | "DELETE";
 /** Sends one request to a function path ("memory-store/unmerge?x=1") and returns the HTTP answer. */
@@ -52,15 +59,20 @@ function fetchTransport(options: MemoryClientOptions): Transport {
   const doFetch = options.fetch ?? globalThis.fetch.bind(globalThis);
   return async (method, path, body) => {
     const token = typeof options.accessToken === "function" ? await options.accessToken() : options.accessToken;
-    return doFetch(`${base}/${path}`, {
-      method,
-      headers: {
-        Authorization: `Bearer ${token}`,
-        ...(options.apikey ? { apikey: options.apikey } : {}),
-        ...(body === undefined ? {} : { "Content-Type": "application/json" }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
+    try {
+      return await doFetch(`${base}/${path}`, {
+        method,
+        headers: {
+          Authorization: `Bearer ${token}`,
+          ...(options.apikey ? { apikey: options.apikey } : {}),
+          ...(body === undefined ? {} : { "Content-Type": "application/json" }),
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+    } catch (error) {
+      // No answer at all (refused, reset, DNS): the same error as the supabase-js transport's, so callers catch one type.
+      throw unreachable(error);
+    }
   };
 }
 
@@ -70,7 +82,7 @@ function supabaseTransport(supabase: SupabaseLike): Transport {
     const { data, error, response } = await supabase.functions.invoke(path, { method, body });
     // A refusal: FunctionsHttpError carries the function's unread answer.
     if (error?.context instanceof Response) return error.context;
-    if (error) throw new MemoryApiError(503, "unreachable", `the memory API could not be reached: ${error.message}`);
+    if (error) throw unreachable(error);
     return new Response(JSON.stringify(data), { status: response?.status ?? 200, headers: { "Content-Type": "application/json" } });
   };
 }
@@ -122,17 +134,26 @@ export function createMemoryClient(target: MemoryClientOptions | SupabaseLike) {
     /** What bears on a query, best first; [] when nothing does. */
     search: async (input: Input<typeof SearchRequest>) =>
       (await call<SearchResponse>("POST", "memory-search", input)).results,
-    /** Everything stored about the user, as one chat-memory-export document (docs/export-format.md). */
-    export: (options: { userId?: string } = {}) => call<ExportDocument>("GET", "memory-store/export", undefined, { user_id: options.userId }),
+    /** Stores up to 100 facts in one transaction, each with its own outcome (results[i].item is its index); all or nothing. */
+    storeMany: (input: Input<typeof BatchStoreRequest>) => call<BatchOutcome>("POST", "memory-store/batch", input),
+    /** Forgets every memory of a scope (agent_id, run_id or both); answers how many. */
+    forgetScope: async (input: Input<typeof ForgetScopeRequest>) =>
+      (await call<ForgetScopeOutcome>("POST", "memory-store/forget", input)).forgotten,
+    /** Deletes the user's memories for good (all, or a scope's): confirm must be 'erase my memories'. Answers how many rows. */
+    erase: async (input: Input<typeof EraseRequest>) => (await call<EraseOutcome>("POST", "memory-store/erase", input)).erased,
+    /** Everything stored about the user (or one scope of it), as one chat-memory-export document (docs/export-format.md). */
+    export: (input: Input<typeof ExportQuery> = {}) => call<ExportDocument>("GET", "memory-store/export", undefined, input),
     /** Takes an exported document into this project for the user: all or nothing; a second import changes nothing. */
-    import: (document: ExportDocument, options: { userId?: string } = {}) =>
-      call<ImportOutcome>("POST", withQuery("memory-store/import", { user_id: options.userId }), document),
-    /** The user's memories, newest first, a page at a time. */
-    async *list(options: { pageSize?: number; userId?: string } = {}): AsyncGenerator<ListedMemory[]> {
+    import: (document: ExportDocument, input: Input<typeof PortabilityQuery> = {}) =>
+      call<ImportOutcome>("POST", withQuery("memory-store/import", input), document),
+    /** The user's memories (of a scope, with metadata containing a filter), newest first, a page at a time. */
+    async *list(input: Omit<Input<typeof ListQuery>, "cursor"> = {}): AsyncGenerator<ListedMemory[]> {
       let cursor: string | undefined;
+      const { metadata_filter, ...rest } = input;
+      const filter = metadata_filter === undefined ? undefined : JSON.stringify(metadata_filter);
       do {
         const page = await call<ListResponse>("GET", "memory-search", undefined,
-          { page_size: options.pageSize, cursor, user_id: options.userId });
+          { ...rest, metadata_filter: filter, cursor } as Record<string, string | number | undefined>);
         if (page.memories.length) yield page.memories;
         cursor = page.next_cursor ?? undefined;
       } while (cursor);

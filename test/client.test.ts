@@ -62,7 +62,7 @@ describe("the memory client", () => {
   it("lists every memory a page at a time", async () => {
     const pages: number[] = [];
     const ids: string[] = [];
-    for await (const page of client.list({ pageSize: 2 })) {
+    for await (const page of client.list({ page_size: 2 })) {
       pages.push(page.length);
       ids.push(...page.map((m) => m.id));
     }
@@ -92,7 +92,7 @@ describe("the memory client", () => {
     expect((await memory.search({ query: "sourdough" })).map((r) => r.id)).toEqual([stored.id]);
     expect((await memory.history({ id: stored.id })).map((h) => h.kind)).toEqual(["version"]);
     const pages = [];
-    for await (const page of memory.list({ pageSize: 1 })) pages.push(page);
+    for await (const page of memory.list({ page_size: 1 })) pages.push(page);
     expect(pages.flat().map((m) => m.id)).toEqual([stored.id]);
     // A refusal is the same MemoryApiError, read from the FunctionsHttpError's response.
     await expect(memory.store({ fact: "x", memory_type: "hobby" })).rejects.toMatchObject({

@@ -39,15 +39,26 @@ export async function embedOrNull(
   timeoutMs: number,
   log: (message: string, error: unknown) => void = console.warn,
 ): Promise<Embedding | null> {
+  const embeddings = await embedAllOrNull(provider, [text], timeoutMs, log);
+  return embeddings ? embeddings[0] : null;
+}
+
+/** The texts' embeddings in one call to the provider, or null (the reason logged) as embedOrNull. */
+export async function embedAllOrNull(
+  provider: EmbeddingProvider | null,
+  texts: string[],
+  timeoutMs: number,
+  log: (message: string, error: unknown) => void = console.warn,
+): Promise<Embedding[] | null> {
   if (!provider) return null;
   const controller = new AbortController();
   const timer = setTimeout(() => controller.abort(new EmbeddingError(`timed out after ${timeoutMs} ms`)), timeoutMs);
   try {
-    const [vector] = await Promise.race([
-      provider.embed([text], controller.signal),
+    const vectors = await Promise.race([
+      provider.embed(texts, controller.signal),
       new Promise<never>((_, reject) => controller.signal.addEventListener("abort", () => reject(controller.signal.reason))),
     ]);
-    return { model: provider.model, vector };
+    return vectors.map((vector) => ({ model: provider.model, vector }));
   } catch (error) {
     log(`embedding with ${provider.model} failed; continuing without it`, error);
     return null;

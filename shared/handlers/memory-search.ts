@@ -45,6 +45,9 @@ export function memorySearchHandler(deps: HandlerDeps) {
           created_after: [body.created_after, "timestamptz"],
           created_before: [body.created_before, "timestamptz"],
           min_similarity: [body.min_similarity, "float8"],
+          agent_id: [body.agent_id, "text"],
+          run_id: [body.run_id, "text"],
+          metadata_filter: [body.metadata_filter, "jsonb"],
           user_id: [as.userId, "uuid"],
         }));
       return json({ results, embedding: embedding ? embedding.model : deps.embedder ? "unavailable" : "disabled" });
@@ -58,6 +61,9 @@ export function memorySearchHandler(deps: HandlerDeps) {
         page_size: [size, "int4"],
         before_created_at: [at, "timestamptz"],
         before_id: [id, "uuid"],
+        agent_id: [query.agent_id, "text"],
+        run_id: [query.run_id, "text"],
+        metadata_filter: [query.metadata_filter, "jsonb"],
         user_id: [as.userId, "uuid"],
       }, LISTED);
       // A full page has a next one only if a memory follows it: the last full page says so (no cursor to nothing).

@@ -3,7 +3,7 @@
 // names the user with ?user_id=.
 import { readJsonBody } from "../http/body.ts";
 import { json } from "../http/respond.ts";
-import { ExportDocument, MAX_IMPORT_BYTES, PortabilityQuery, type ImportOutcome } from "../schemas/export.ts";
+import { ExportDocument, ExportQuery, MAX_IMPORT_BYTES, PortabilityQuery, type ImportOutcome } from "../schemas/export.ts";
 import { parseOrThrow } from "../schemas/parse.ts";
 import { acting, authenticated, queryOf, type HandlerDeps } from "./context.ts";
 import type { Route } from "./serve.ts";
@@ -12,9 +12,11 @@ import { callFunction } from "./sql-call.ts";
 export function portabilityRoutes(deps: HandlerDeps): Record<string, Route> {
   return {
     async "GET /export"(req) {
-      const { as } = await authenticated(req, deps, PortabilityQuery, queryOf(req));
+      const { body: query, as } = await authenticated(req, deps, ExportQuery, queryOf(req));
       const [{ document }] = await deps.db.asCaller(as.claims, (db) =>
-        callFunction<{ document: ExportDocument }>(db, "export_user_data", { user_id: [as.userId, "uuid"] }, "r as document"));
+        callFunction<{ document: ExportDocument }>(db, "export_user_data", {
+          user_id: [as.userId, "uuid"], agent_id: [query.agent_id, "text"], run_id: [query.run_id, "text"],
+        }, "r as document"));
       const day = document.exported_at.slice(0, 10);
       return json(document, 200, { "Content-Disposition": `attachment; filename="memories-${document.user_id}-${day}.json"` });
     },

@@ -99,6 +99,12 @@ const CONSTRAINT_FIELDS: Record<string, string> = {
   user_memories_expires_after_created: "expires_at",
   user_memories_observed_before_stored: "observed_at",
   memory_sightings_observed_before_seen: "observed_at",
+  user_memories_agent_id_check: "agent_id",
+  user_memories_run_id_check: "run_id",
+  memory_sightings_agent_id_check: "agent_id",
+  memory_sightings_run_id_check: "run_id",
+  conversations_agent_id_check: "agent_id",
+  conversations_run_id_check: "run_id",
 };
 
 /**

@@ -3,9 +3,15 @@
 // OpenAPI 3.1 uses. npm start serves it at /functions/v1/openapi.json; test/openapi.test.ts validates it with an
 // OpenAPI validator and checks the running API against it, route by route.
 import { z } from "zod";
-import { BackupRequest, ForgetRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest, UnmergeRequest, UpdateRequest } from "../schemas/requests.ts";
-import { ExportDocument, ImportOutcome, PortabilityQuery } from "../schemas/export.ts";
-import { BackupOutcome, ErrorResponse, History, ListResponse, MemoryResponse, Outcome, SearchResponse, StoreOutcome, UnmergeOutcome, UpdateOutcome } from "../schemas/responses.ts";
+import {
+  BackupRequest, BatchStoreRequest, EraseRequest, ForgetRequest, ForgetScopeRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest,
+  UnmergeRequest, UpdateRequest,
+} from "../schemas/requests.ts";
+import { ExportDocument, ExportQuery, ImportOutcome, PortabilityQuery } from "../schemas/export.ts";
+import {
+  BackupOutcome, BatchOutcome, EraseOutcome, ErrorResponse, ForgetScopeOutcome, History, ListResponse, MemoryResponse, Outcome, SearchResponse,
+  StoreOutcome, UnmergeOutcome, UpdateOutcome,
+} from "../schemas/responses.ts";
 
 type Schema = z.ZodType;
 
@@ -35,6 +41,28 @@ export const OPERATIONS: Operation[] = [
       200: { description: "the fact repeats a memory (status duplicate): recorded as a sighting on it", schema: StoreOutcome },
     },
     errors: { 507: "the user's quota of active memories is full" },
+  },
+  {
+    fn: "memory-store", method: "post", path: "/batch", operationId: "storeMemories",
+    summary: "Store up to 100 facts in one transaction, each as a single store would; all or nothing",
+    body: BatchStoreRequest,
+    responses: {
+      201: { description: "at least one item made a new memory", schema: BatchOutcome },
+      200: { description: "every item repeated or refined a memory", schema: BatchOutcome },
+    },
+    errors: { 507: "the user's quota of active memories is full" },
+  },
+  {
+    fn: "memory-store", method: "post", path: "/forget", operationId: "forgetScope",
+    summary: "Forget every memory of a scope (an agent's, a run's, or one run of one agent)",
+    body: ForgetScopeRequest,
+    responses: { 200: { description: "how many were forgotten", schema: ForgetScopeOutcome } },
+  },
+  {
+    fn: "memory-store", method: "post", path: "/erase", operationId: "eraseMemories",
+    summary: "Delete the user's memories for good (all, or a scope's), with their history; asks for the words that confirm it",
+    body: EraseRequest,
+    responses: { 200: { description: "how many rows were deleted", schema: EraseOutcome } },
   },
   {
     fn: "memory-store", method: "patch", path: "", operationId: "updateMemory",
@@ -73,8 +101,8 @@ export const OPERATIONS: Operation[] = [
   },
   {
     fn: "memory-store", method: "get", path: "/export", operationId: "exportUserData",
-    summary: "Everything stored about the user, as one chat-memory-export document (docs/export-format.md)",
-    query: PortabilityQuery,
+    summary: "Everything stored about the user (or one scope of it), as one chat-memory-export document (docs/export-format.md)",
+    query: ExportQuery,
     responses: { 200: { description: "the document (embeddings left out)", schema: ExportDocument } },
   },
   {

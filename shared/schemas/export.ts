@@ -6,6 +6,9 @@ import { int32, jsonObject, text, timestamp, uuid } from "./fields.ts";
 
 const nullable = <S extends z.ZodType>(schema: S) => schema.nullable();
 
+/** The scope a row belongs to (agent_id, run_id); optional, as documents written before scopes have none. */
+const scope = { agent_id: nullable(text).optional(), run_id: nullable(text).optional() };
+
 export const ExportedMemory = z.object({
   id: uuid, fact: text, memory_type: text, category: nullable(text),
   importance_score: z.number(), confidence_score: z.number(),
@@ -14,6 +17,7 @@ export const ExportedMemory = z.object({
   created_at: timestamp, updated_at: timestamp, last_accessed_at: nullable(timestamp), expires_at: nullable(timestamp),
   // Optional: documents written before observed_at existed have none.
   observed_at: nullable(timestamp).optional(),
+  ...scope,
 }).meta({ id: "ExportedMemory", description: "One row of user_memories: a version, current (is_active) or replaced, or a duplicate" });
 
 export const ExportedSighting = z.object({
@@ -23,11 +27,13 @@ export const ExportedSighting = z.object({
   origin: text, merged_memory_id: nullable(uuid), similarity: nullable(z.number()),
   seen_at: timestamp, unmerged_at: nullable(timestamp), unmerged_memory_id: nullable(uuid),
   observed_at: nullable(timestamp).optional(),
+  ...scope,
 }).meta({ id: "ExportedSighting", description: "A statement merged into a memory instead of stored as one" });
 
 export const ExportedConversation = z.object({
   id: uuid, title: nullable(text), metadata: jsonObject,
   started_at: timestamp, last_message_at: nullable(timestamp), created_at: timestamp, updated_at: timestamp,
+  ...scope,
 }).meta({ id: "ExportedConversation" });
 
 export const ExportedAccess = z.object({
@@ -52,6 +58,12 @@ export const ExportDocument = z.object({
 
 /** Who an export or an import is for: service_role names the user (?user_id=); a user is themselves. */
 export const PortabilityQuery = z.strictObject({ user_id: uuid.optional() });
+
+/** An export of one scope: each key given must match (the import takes any document back). */
+export const ExportQuery = PortabilityQuery.extend({
+  agent_id: text.optional().describe("only this agent's memories and conversations"),
+  run_id: text.optional().describe("only this run's"),
+});
 
 /** An import's body is the exported document as it is; its size may be far above other requests'. */
 export const MAX_IMPORT_BYTES = 32 * 1024 * 1024;

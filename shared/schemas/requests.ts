@@ -8,6 +8,32 @@ import { int32, jsonObject, memoryType, score, text, timestamp, uuid } from "./f
 /** Fields a service-role caller uses to act for a user; refused for user tokens by the handler. */
 const actingFor = { user_id: uuid.optional() };
 
+/**
+ * The scope below the user (mem0's names): the agent that learned a memory and the session or run it came from.
+ * The database holds the rule (1 to 200 characters, not blank) and names the field when it is broken.
+ */
+const scope = {
+  agent_id: text.optional().describe("the agent the memory belongs to; leave out for a fact that holds for the user whatever the agent"),
+  run_id: text.optional().describe("the session or run (a LangGraph thread) the memory belongs to"),
+};
+
+/** A scope to keep to when reading: each key given must match; a key left out matches any. */
+const scopeFilter = {
+  agent_id: text.optional().describe("only this agent's memories"),
+  run_id: text.optional().describe("only this run's memories"),
+};
+
+/** A metadata filter in a query string is JSON text; parsed first, so the rule is the body's. */
+const jsonText = (value: unknown): unknown => {
+  if (typeof value !== "string") return value;
+  try {
+    return JSON.parse(value);
+  } catch {
+    return value;
+  }
+};
+const metadataFilter = jsonObject.describe("only memories whose metadata contains this object (equal keys, nested objects, members of arrays)");
+
 export const StoreRequest = z.strictObject({
   fact: text,
   memory_type: memoryType.optional(),
@@ -23,6 +49,35 @@ export const StoreRequest = z.strictObject({
   // A text: store_memory holds the rule (keep or supersede) and names this field when it is broken.
   on_conflict: text.optional()
     .describe("keep (default): a statement that conflicts with a memory is stored beside it; supersede: it becomes that memory's new version"),
+  ...scope,
+  ...actingFor,
+});
+
+/** One statement of a batch: a store's fields, the user aside (the batch names it once). */
+export const StoreItem = StoreRequest.omit({ user_id: true });
+
+export const MAX_BATCH_ITEMS = 100;
+
+export const BatchStoreRequest = z.strictObject({
+  items: z.array(StoreItem, { error: "must be an array of statements" })
+    .min(1, { error: "must hold at least one statement" })
+    .max(MAX_BATCH_ITEMS, { error: `must hold at most ${MAX_BATCH_ITEMS} statements` }),
+  ...actingFor,
+});
+
+/** Forgets every memory of a scope; at least one key is required (erasing everything is /erase). */
+export const ForgetScopeRequest = z.strictObject({ ...scopeFilter, ...actingFor })
+  .refine((body) => body.agent_id !== undefined || body.run_id !== undefined, {
+    error: "name a scope to forget: agent_id, run_id or both", path: ["agent_id"],
+  });
+
+export const ERASE_CONFIRMATION = "erase my memories";
+
+/** Deletes the user's memories (all, or a scope's) for good, with the words that confirm it. */
+export const EraseRequest = z.strictObject({
+  confirm: z.literal(ERASE_CONFIRMATION, { error: `must be the words '${ERASE_CONFIRMATION}'` })
+    .describe("the words that confirm it: erasing deletes the memories, their history and what was merged into them"),
+  ...scopeFilter,
   ...actingFor,
 });
 
@@ -56,12 +111,16 @@ export const SearchRequest = z.strictObject({
   created_after: timestamp.optional(),
   created_before: timestamp.optional(),
   min_similarity: score.optional(),
+  ...scopeFilter,
+  metadata_filter: metadataFilter.optional(),
   ...actingFor,
 });
 
 export const ListQuery = z.strictObject({
   page_size: z.coerce.number({ error: "must be a whole number" }).pipe(int32).optional(),
   cursor: text.optional(),
+  ...scopeFilter,
+  metadata_filter: z.preprocess(jsonText, metadataFilter).optional(),
   user_id: uuid.optional(),
 });
 
@@ -75,5 +134,6 @@ export const BackupRequest = z.strictObject({
 export const ListCursor = z.tuple([timestamp, uuid]);
 
 export type StoreRequest = z.infer<typeof StoreRequest>;
+export type StoreItem = z.infer<typeof StoreItem>;
 export type UpdateRequest = z.infer<typeof UpdateRequest>;
 export type SearchRequest = z.infer<typeof SearchRequest>;

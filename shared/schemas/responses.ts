@@ -29,6 +29,18 @@ export const StoreOutcome = z.object({
   embedding: z.enum(["stored", "pending"]).describe("pending: the embedder was unavailable; a job fills it in later"),
 }).meta({ id: "StoreOutcome" });
 
+/** One item of a batch: its index in items, and its outcome as a single store answers it. */
+export const BatchOutcome = z.object({
+  results: z.array(StoreOutcome.omit({ embedding: true }).extend({ item: z.int().describe("the item's index in items") })),
+  embedding: z.enum(["stored", "pending"]).describe("pending: the embedder was unavailable; a job fills them in later"),
+}).meta({ id: "BatchOutcome" });
+
+export const ForgetScopeOutcome = z.object({ forgotten: z.int().describe("how many memories were forgotten") })
+  .meta({ id: "ForgetScopeOutcome" });
+
+export const EraseOutcome = z.object({ erased: z.int().describe("how many memory rows (versions included) were deleted") })
+  .meta({ id: "EraseOutcome" });
+
 export const Outcome = z.object({
   id,
   status: z.string(),
@@ -85,6 +97,8 @@ const memoryShown = {
   created_at: at,
   updated_at: at,
   observed_at: at.describe("when it was said: the observed_at it was stored with, else when it was stored"),
+  agent_id: z.string().nullable().describe("the agent it belongs to; null: the user's own"),
+  run_id: z.string().nullable().describe("the session or run it belongs to"),
 };
 
 export const SearchResult = z.object({
@@ -139,6 +153,9 @@ export const ErrorResponse = z.object({
   }),
 }).meta({ id: "Error" });
 
+export type BatchOutcome = z.infer<typeof BatchOutcome>;
+export type ForgetScopeOutcome = z.infer<typeof ForgetScopeOutcome>;
+export type EraseOutcome = z.infer<typeof EraseOutcome>;
 export type StoreOutcome = z.infer<typeof StoreOutcome>;
 export type Outcome = z.infer<typeof Outcome>;
 export type UpdateOutcome = z.infer<typeof UpdateOutcome>;
