@@ -67,6 +67,13 @@ describe("examples/chatbot", () => {
       ["The user plays chess online with my cousin", true]]);
   }, 60_000);
 
+  it("says the memory API cannot be reached and goes on, when the server is down", async () => {
+    const { code, stdout, stderr } = await chatbot(["My dog is called Biscuit.", "exit"],
+      { TOKEN: await api.tokenFor(await api.newUser()), MEMORY_URL: "http://127.0.0.1:9" });
+    expect(code, stderr).toBe(0);
+    expect(stdout).toContain("(memory API: 503 unreachable: the memory API could not be reached");
+  });
+
   it("says how to get a token when none is set", async () => {
     const { code, stderr } = await chatbot([], {});
     expect([code, stderr]).toEqual([2, expect.stringMatching(/set TOKEN/)]);

@@ -102,23 +102,6 @@ describe("the memory client", () => {
     await expect(createMemoryClient(nowhere).search({ query: "bread" })).rejects.toMatchObject({ status: 503, code: "unreachable" });
   });
 
-  it("is a package Node imports as supabase-chat-memory/client, built JavaScript with no TypeScript loader", async () => {
-    await run(`${ROOT}node_modules/.bin/tsc`, ["-p", `${ROOT}tsconfig.client.json`]);
-    const script = `
-      import { createMemoryClient, MemoryApiError } from "supabase-chat-memory/client";
-      const memory = createMemoryClient({ url: process.env.URL, accessToken: process.env.TOKEN });
-      const stored = await memory.store({ fact: "Speaks Portuguese at home" });
-      const found = await memory.search({ query: "Portuguese" });
-      const refused = await memory.store({ fact: "" }).catch((e) => e instanceof MemoryApiError && e.details[0].field);
-      console.log(JSON.stringify({ stored: stored.id, found: found.map((r) => r.id), refused }));`;
-    const token = await api.tokenFor(await api.newUser());
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script],
-      { cwd: ROOT, env: { PATH: process.env.PATH, URL: api.base.replace(/\/functions\/v1$/, ""), TOKEN: token } });
-    const answer = JSON.parse(stdout);
-    expect(answer.found).toEqual([answer.stored]);
-    expect(answer.refused).toBe("fact");
-  }, 60_000);
-
   it("is imported by Deno from its TypeScript source, as a Deno backend or edge function would", async () => {
     const script = `
       import { createMemoryClient } from "${ROOT}client/index.ts";

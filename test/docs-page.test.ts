@@ -46,9 +46,9 @@ async function tryOperation(tag: string, operationId: string, body: unknown): Pr
 
 describe("the typed client in a browser", () => {
   it("is imported as a module from the built package and stores and searches with fetch alone", async () => {
-    // Built apart from dist/ (which another test builds at the same time); the module imports nothing at run time.
+    // Built apart from client/dist/ (which the package test builds at the same time); the module imports nothing at run time.
     const out = await mkdtemp(join(tmpdir(), "client-build-"));
-    await promisify(execFile)(`${ROOT}node_modules/.bin/tsc`, ["-p", `${ROOT}tsconfig.client.json`, "--outDir", out]);
+    await promisify(execFile)(`${ROOT}node_modules/.bin/tsc`, ["-p", `${ROOT}client/tsconfig.json`, "--outDir", out]);
     const bundle = await readFile(join(out, "client", "index.js"), "utf8");
     await rm(out, { recursive: true, force: true });
     const origin = api.base.replace(/\/functions\/v1$/, "");

@@ -11,9 +11,9 @@ class CountingEmbedder implements EmbeddingProvider {
   readonly inner = new OfflineEmbedder();
   readonly model = this.inner.model;
   calls: number[] = [];
-  embed(texts: string[], signal?: AbortSignal) {
+  embed(texts: string[]) {
     this.calls.push(texts.length);
-    return this.inner.embed(texts, signal);
+    return this.inner.embed(texts);
   }
 }
 
@@ -66,7 +66,7 @@ describe("scopes and filters", () => {
 
   it("refuses a filter or a scope it cannot apply, naming the field", async () => {
     const token = await newToken();
-    const cases: [string, RequestInit & { body?: unknown }, string][] = [
+    const cases: [string, { method?: string; body?: unknown }, string][] = [
       [search, { body: { query: "x", metadata_filter: ["source"] } }, "metadata_filter"],
       [search, { body: { query: "x", agent_id: " " } }, "agent_id"],
       [store, { body: { fact: "Likes hiking", run_id: "r".repeat(201) } }, "run_id"],
