@@ -6,6 +6,7 @@ import { maintenanceCommand } from "./maintenance.ts";
 import { memoriesCommand } from "./memories.ts";
 import { migrateCommand } from "./migrate.ts";
 import { portabilityCommand } from "./portability.ts";
+import { tokenCommand } from "./token.ts";
 
 const USAGE = `usage: memory <command> [options]
 
@@ -25,6 +26,7 @@ commands:
   export       everything stored about one user, as one JSON document (docs/export-format.md)
   import       take an exported document into this database for a user
   calibrate    measure an embedding model's duplicate threshold and relevance floor on labelled pairs
+  token        a token for a local user of npm start (made on its first call)
 
 Run 'memory <command> --help' for a command's options.`;
 
@@ -45,6 +47,8 @@ export async function main(argv: string[]): Promise<number> {
       return portabilityCommand(command, rest);
     case "calibrate":
       return calibrateCommand(rest);
+    case "token":
+      return tokenCommand(rest);
     case "dedupe":
     case "cleanup":
     case "expire":

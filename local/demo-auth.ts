@@ -21,6 +21,6 @@ export function userToken(userId: string, secret: string, issuer: string, ttlSec
   return signToken({ sub: userId, role: "authenticated", aud: "authenticated", email: "demo@example.com" }, secret, issuer, ttlSeconds);
 }
 
-export function serviceToken(secret: string, issuer: string): Promise<string> {
-  return signToken({ role: "service_role" }, secret, issuer);
+export function serviceToken(secret: string, issuer: string, ttlSeconds?: number): Promise<string> {
+  return signToken({ role: "service_role" }, secret, issuer, ttlSeconds);
 }

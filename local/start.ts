@@ -18,6 +18,7 @@ import { type FunctionServer, serveFunctions } from "./server.ts";
 import { createServer } from "node:net";
 import { DOCS_PATH, docsPages, OPENAPI_PATH } from "./docs.ts";
 import { DEMO_USER_ID, LOCAL_JWT_SECRET, localIssuer, serviceToken, userToken } from "./demo-auth.ts";
+import { ensureLocalUser, withLocalUsers } from "./local-users.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 54321);
@@ -77,9 +78,8 @@ async function main() {
   process.on("SIGINT", () => void stop("SIGINT"));
   process.on("SIGTERM", () => void stop("SIGTERM"));
   const ran = await migrateUp(database.admin, await readMigrations(MIGRATIONS_DIR));
-  await database.admin.query(`insert into auth.users (id, email, role, aud) values ($1, 'demo@example.com', 'authenticated', 'authenticated')
-    on conflict (id) do nothing`, [DEMO_USER_ID]);
-  const deps = depsWith(process.env, database.requests, createVerifier({ jwtSecret: secret, issuer }));
+  await ensureLocalUser(database.admin, DEMO_USER_ID, "demo@example.com");
+  const deps = depsWith(process.env, database.requests, withLocalUsers(createVerifier({ jwtSecret: secret, issuer }), database.admin));
   // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
   fold = setInterval(() => {
     foldAccessLog(database.admin).catch((error) => console.error("fold_memory_access:", error.message));
@@ -94,6 +94,7 @@ async function main() {
 
 Demo user ${DEMO_USER_ID}; a token for it, valid 7 days:
 export TOKEN=${token}
+Another local user: export TOKEN=$(npx memory token --user <uuid>) (made on its first call)
 
 A service_role token (may act for any user with "user_id"):
 export SERVICE_TOKEN=${service}

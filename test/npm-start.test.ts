@@ -89,6 +89,23 @@ describe("npm start", () => {
     expect(list.memories.map((m: { id: string }) => m.id)).toEqual([created.id]);
   });
 
+  it("serves any user a token from npx memory token names, made on its first call", async () => {
+    const user = crypto.randomUUID();
+    const { stdout } = await run("npx", ["memory", "token", "--user", user, "--port", String(port)], { cwd: ROOT });
+    const token = stdout.trim();
+    const stored = await fetch(`http://127.0.0.1:${port}/functions/v1/memory-store`, {
+      method: "POST", headers: { Authorization: `Bearer ${token}`, "Content-Type": "application/json" },
+      body: JSON.stringify({ fact: "Keeps a sourdough starter called Clint" }),
+    });
+    expect(stored.status).toBe(201);
+    const listed = await (await fetch(`http://127.0.0.1:${port}/functions/v1/memory-search`, { headers: { Authorization: `Bearer ${token}` } })).json();
+    expect(listed.memories.map((m: { fact: string }) => m.fact)).toEqual(["Keeps a sourdough starter called Clint"]);
+    // Another user's token sees none of it: each local user is a user of its own.
+    const other = (await run("npx", ["memory", "token", "--user", crypto.randomUUID(), "--port", String(port)], { cwd: ROOT })).stdout.trim();
+    const theirs = await (await fetch(`http://127.0.0.1:${port}/functions/v1/memory-search`, { headers: { Authorization: `Bearer ${other}` } })).json();
+    expect(theirs.memories).toEqual([]);
+  });
+
   it("serves the OpenAPI document and the API reference page, authorized as the demo user", async () => {
     expect(output).toContain(`http://127.0.0.1:${port}/docs`);
     const document = await fetch(`http://127.0.0.1:${port}/functions/v1/openapi.json`);

@@ -131,8 +131,18 @@ const SQLSTATE_CLASS_STATUS: Record<string, [number, string]> = {
   "54": [400, "value_too_large"],
 };
 
+/** The foreign keys to auth.users: a write for a user the project does not have breaks one of them. */
+const USER_KEYS = new Set(["user_memories_user_id_fkey", "memory_user_stats_user_id_fkey", "memory_sightings_user_id_fkey",
+  "memory_idempotency_keys_user_id_fkey", "conversations_user_id_fkey"]);
+
 /** The API error for a database error, or null when it is not one we expect (a bug: 500). */
 export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
+  if (error.code === "23503" && USER_KEYS.has(error.constraint ?? error.constraint_name ?? "")) {
+    // A token signed for a user this project's Auth does not have (deleted, or from another project): said as the
+    // caller's problem, not as the key's SQL text.
+    return new ApiError(401, "unknown_user", "the user this call is for does not exist in this project (auth.users): sign in again",
+      [{ field: "user_id", rule: "unknown_user" }]);
+  }
   const mapped = error.code ? SQLSTATE_STATUS[error.code] ?? SQLSTATE_CLASS_STATUS[error.code.slice(0, 2)] : undefined;
   if (!mapped) return null;
   const [status, code] = mapped;
