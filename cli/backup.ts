@@ -5,14 +5,16 @@ import {
 } from "../shared/backup/index.ts";
 import { DATABASE_OPTIONS, DATABASE_USAGE, EXIT, type ExitCode, parseCommand, withDatabase } from "./command.ts";
 import { bytes, plural, progress, table } from "./output.ts";
+import { isUuid } from "../shared/schemas/fields.ts";
 
 const USAGE = `usage: memory backup <create|list|verify|restore|prune> [options]
 
-  create [--kind manual]          back up every memory table (kinds: daily, weekly, monthly, manual)
-  list                            the backups in the folder, newest first
-  verify <id>                     checksums, decompression and row counts; exit 1 if damaged
-  restore <id> [--table T]... [--user ID]...   all tables, some tables, or some users (safety backup first)
-  prune [--dry-run]               apply retention: daily 30 days, weekly 12 weeks, monthly 12 months
+  create [--kind manual]  back up every memory table (kinds: daily, weekly, monthly, manual)
+  list                    the backups in the folder, newest first
+  verify <id>             checksums, decompression and row counts; exit 1 if damaged
+  restore <id> [--table T]... [--user ID]...
+                          all tables, some tables, or some users (safety backup first)
+  prune [--dry-run]       apply retention: daily 30 days, weekly 12 weeks, monthly 12 months
 
 options:
   --dir DIR               the backup folder (default: ./backups, or $MEMORY_BACKUP_DIR)
@@ -57,6 +59,12 @@ export async function backupCommand(argv: string[]): Promise<number> {
   if (!sub || !["create", "list", "verify", "restore", "prune"].includes(sub)) { console.error(USAGE); return EXIT.usage; }
   if ((sub === "verify" || sub === "restore") && !id) { console.error(`memory backup ${sub}: name the backup id (memory backup list)`); return EXIT.usage; }
   if (!(KINDS as readonly string[]).includes(values.kind!)) { console.error(`memory backup: --kind must be one of ${KINDS.join(", ")}`); return EXIT.usage; }
+  const notUuid = (values.user ?? []).find((u) => !isUuid(u));
+  if (notUuid !== undefined) { console.error(`memory backup: --user must be a user id (UUID), not '${notUuid}'`); return EXIT.usage; }
+  if (positionals.length > (sub === "verify" || sub === "restore" ? 2 : 1)) {
+    console.error(`memory backup ${sub}: unexpected argument '${positionals[sub === "verify" || sub === "restore" ? 2 : 1]}'`);
+    return EXIT.usage;
+  }
   const unknown = (values.table ?? []).filter((t) => !TABLES.some((x) => x.name === t));
   if (unknown.length) { console.error(`memory backup: unknown table ${unknown.join(", ")}; tables: ${TABLES.map((t) => t.name).join(", ")}`); return EXIT.usage; }
   const store = new LocalFolderStore(values.dir ?? process.env.MEMORY_BACKUP_DIR ?? "backups");

@@ -16,12 +16,12 @@ const USAGE = `usage: memory calibrate --pairs FILE.jsonl [options]
   A labelled set for chat memories ships in bench/data/labelled-pairs.jsonl.
 
 options:
-  --pairs FILE      the labelled pairs (JSONL)
-  --model M         the model's name (and EMBEDDINGS_MODEL for the openai provider); default: the provider's
-  --write           store the best thresholds for the model in memory_model_settings
+  --pairs FILE            the labelled pairs (JSONL)
+  --model M               the model's name (and EMBEDDINGS_MODEL for the openai provider); default: the provider's
+  --write                 store the best thresholds for the model in memory_model_settings
 ${DATABASE_USAGE}
-  --json            machine-readable output
-  -h, --help        this text`;
+  --json                  machine-readable output
+  -h, --help              this text`;
 
 function table(title: string, sweep: Sweep): string {
   const rows = sweep.points.filter((p) => Math.round(p.threshold * 100) % 5 === 0 || p === sweep.best)
@@ -40,17 +40,18 @@ export async function calibrateCommand(argv: string[]): Promise<number> {
     console.error("memory calibrate: --pairs FILE.jsonl is required");
     return EXIT.usage;
   }
-  let set;
-  try {
-    set = parseLabelledSet(await readFile(values.pairs, "utf8"));
-  } catch (error) {
-    console.error(`memory calibrate: ${error instanceof LabelledSetError ? `${values.pairs}: ` : ""}${(error as Error).message}`);
-    return EXIT.usage;
-  }
   const provider = embedderFromEnv(values.model ? { ...process.env, EMBEDDINGS_MODEL: values.model } : process.env);
   if (!provider) {
     console.error("memory calibrate: EMBEDDINGS_PROVIDER=none; choose the provider whose model to calibrate");
     return EXIT.usage;
+  }
+  let set;
+  try {
+    set = parseLabelledSet(await readFile(values.pairs, "utf8"));
+  } catch (error) {
+    // The command line was right; the file it names is missing or not a labelled set: a failure, as for import.
+    console.error(`memory calibrate: ${error instanceof LabelledSetError ? `${values.pairs}: ` : ""}${(error as Error).message}`);
+    return EXIT.failed;
   }
   return withDatabase("calibrate", values, async (sql): Promise<ExitCode> => {
     const db = postgresExecutor(sql);

@@ -36,6 +36,17 @@ function joinNegativeValues(argv: string[], options: Options): string[] {
   return out;
 }
 
+/** Node's parser's complaint, said in this CLI's words (its own quote an option name unevenly, and suggest `--`). */
+function parseErrorMessage(error: unknown, options: Options): string {
+  const { code, message } = error as { code?: string; message: string };
+  const option = /'(-[^' <]*)/.exec(message)?.[1] ?? "";
+  const known = Object.entries(options).map(([name, o]) => `--${name}${o.type === "string" ? " VALUE" : ""}`).sort().join(", ");
+  if (code === "ERR_PARSE_ARGS_UNKNOWN_OPTION") return `unknown option ${option}; this command takes ${known}`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE" && /argument missing|ambiguous/.test(message)) return `${option} needs a value`;
+  if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") return `${option} takes no value`;
+  return message;
+}
+
 export interface Parsed<O extends Options> {
   values: ReturnType<typeof parseArgs<{ options: O & typeof COMMON_OPTIONS; allowPositionals: true }>>["values"];
   positionals: string[];
@@ -48,7 +59,7 @@ export function parseCommand<O extends Options>(name: string, usage: string, opt
   try {
     parsed = parseArgs({ args: joinNegativeValues(argv, all), options: all, allowPositionals: true, strict: true });
   } catch (error) {
-    console.error(`memory ${name}: ${(error as Error).message}\n\n${usage}`);
+    console.error(`memory ${name}: ${parseErrorMessage(error, all)}\n\n${usage}`);
     return EXIT.usage;
   }
   if ((parsed.values as { help?: boolean }).help) {

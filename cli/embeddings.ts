@@ -12,9 +12,9 @@ const USAGE = `usage: memory embeddings backfill [options]
 
 options:
 ${DATABASE_USAGE}
-  --batch N         memories per provider call (default 100, at most 1000)
-  --json            machine-readable output
-  -h, --help        this text`;
+  --batch N               memories per provider call (default 100, at most 1000)
+  --json                  machine-readable output
+  -h, --help              this text`;
 
 export async function embeddingsCommand(argv: string[]): Promise<number> {
   const parsed = parseCommand("embeddings", USAGE, { ...DATABASE_OPTIONS, batch: { type: "string" } }, argv);

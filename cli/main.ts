@@ -28,7 +28,9 @@ commands:
   calibrate    measure an embedding model's duplicate threshold and relevance floor on labelled pairs
   token        a token for a local user of npm start (made on its first call)
 
-Run 'memory <command> --help' for a command's options.`;
+Run 'memory <command> --help' for a command's options.
+Exit status: 0 done, 1 failed (the command ran and did not succeed), 2 usage (the command line or the
+configuration is wrong; nothing was done).`;
 
 export async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -39,6 +39,10 @@ function formatStats(stats: Record<string, unknown>): string {
   }));
 }
 
+/** What deduplication did to the duplicates: merged, not removed (each is a sighting, and unmerge brings it back). */
+const merged = (count: number): string =>
+  `${plural(count, "memory", "memories")} merged into the memory ${count === 1 ? "it repeats" : "each repeats"} (kept as sightings: memory history shows them, memory unmerge undoes one)`;
+
 const OPTIONS = { user: { type: "string" }, days: { type: "string" }, "dry-run": { type: "boolean" } } as const;
 
 /**
@@ -76,15 +80,13 @@ export async function maintenanceCommand(command: string, argv: string[]): Promi
         if (values.user) {
           if (await unknownUser(values.user)) return EXIT.failed;
           const r = await deduplicateUser(db, values.user);
-          print({ user_id: values.user, ...r }, `user ${values.user}: ${plural(r.duplicates_found, "duplicate pair")} found, ` +
-            `${plural(r.duplicates_removed, "memory", "memories")} removed`);
+          print({ user_id: values.user, ...r }, `user ${values.user}: ${plural(r.duplicates_found, "duplicate pair")} found, ${merged(r.duplicates_removed)}`);
           return EXIT.ok;
         }
         const bar = progress(!values.json);
         const total = await deduplicateAll(db, (done, of) => bar.update(done, of, "users"));
         bar.stop();
-        print(total, `${plural(total.users, "user")}: ${plural(total.duplicates_found, "duplicate pair")} found, ` +
-          `${plural(total.duplicates_removed, "memory", "memories")} removed`);
+        print(total, `${plural(total.users, "user")}: ${plural(total.duplicates_found, "duplicate pair")} found, ${merged(total.duplicates_removed)}`);
         return EXIT.ok;
       }
       case "cleanup": {

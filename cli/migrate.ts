@@ -10,22 +10,22 @@ import { MIGRATIONS_DIR } from "../shared/migrations/files.ts";
 
 const USAGE = `usage: memory migrate <status|up|down|verify> [options]
 
-  status            each migration applied or pending, and any drift between database and files
-  up                apply pending migrations (all, or through --to VERSION)
-  down [N]          roll back the newest applied migration, the newest N, or all newer than --to VERSION
-  verify            check applied migrations against their files; exit 1 on any drift
+  status                  each migration applied or pending, and any drift between database and files
+  up                      apply pending migrations (all, or through --to VERSION)
+  down [N]                roll back the newest applied migration, the newest N, or all newer than --to VERSION
+  verify                  check applied migrations against their files; exit 1 on any drift
 
 options:
 ${DATABASE_USAGE}
-  --dir DIR         migrations folder (default: this project's supabase/migrations)
-  --to VERSION      up: stop at VERSION; down: keep VERSION applied (0 rolls back everything)
-  --count N         down: how many to roll back (default 1)
-  --dry-run         show what would run, run nothing
-  --yes             down: confirm a rollback that destroys rows
-  --include-all     up: also apply pending migrations older than the newest applied one
-  --json            machine-readable output
-  --quiet           print nothing on success
-  -h, --help        this text
+  --dir DIR               migrations folder (default: this project's supabase/migrations)
+  --to VERSION            up: stop at VERSION; down: keep VERSION applied (0 rolls back everything)
+  --count N               down: how many to roll back (default 1)
+  --dry-run               show what would run, run nothing
+  --yes                   down: confirm a rollback that destroys rows
+  --include-all           up: also apply pending migrations older than the newest applied one
+  --json                  machine-readable output
+  --quiet                 print nothing on success
+  -h, --help              this text
 
 exit status: 0 done, 1 failed, refused or drift found, 2 usage error`;
 

@@ -79,14 +79,14 @@ describe("memory calibrate", () => {
     expect((await settings("only-dup-model")).relevance_floor).toBe(fallback.relevance_floor);
   });
 
-  it("refuses bad usage with exit 2 and names the bad line", async () => {
+  it("refuses bad usage with exit 2, and a file that is not a labelled set with exit 1 naming the bad line", async () => {
     expect((await memory([], { EMBEDDINGS_PROVIDER: "offline" })).code).toBe(2);
     const file = join(dir, "bad.jsonl");
     await writeFile(file, `${JSON.stringify({ a: "x", b: "y", label: "duplicate" })}\n{"a": "x", "label": "maybe"}\n`);
     const r = await memory(["--pairs", file], { EMBEDDINGS_PROVIDER: "offline" });
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/line 2/);
-    expect((await memory(["--pairs", join(dir, "missing.jsonl")], { EMBEDDINGS_PROVIDER: "offline" })).code).toBe(2);
+    expect((await memory(["--pairs", join(dir, "missing.jsonl")], { EMBEDDINGS_PROVIDER: "offline" })).code).toBe(1);
     expect((await memory(["--pairs", PAIRS], { EMBEDDINGS_PROVIDER: "none" })).code).toBe(2);
   });
 });

@@ -114,7 +114,7 @@ describe("memory maintenance commands", () => {
     for (const args of [["dedupe", "--dry-run"], ["cleanup", "--user", user], ["expire", "--days", "1"], ["indexes", "--user", user],
       ["jobs", "--dry-run"], ["indexes", "--dry-run=yes"]]) {
       const r = await memory(args);
-      expect([r.code, r.stderr.split("\n")[0]], args.join(" ")).toEqual([2, expect.stringMatching(new RegExp(`^memory ${args[0]}: .*'--`))]);
+      expect([r.code, r.stderr.split("\n")[0]], args.join(" ")).toEqual([2, expect.stringMatching(new RegExp(`^memory ${args[0]}: (unknown option --|--dry-run takes no value)`))]);
     }
     const [after] = await database.sql`select count(*)::int as n, count(*) filter (where is_active)::int as active from public.user_memories`;
     expect(after).toEqual(before);
