@@ -50,10 +50,13 @@ function page(token: string | undefined): string {
 `;
 }
 
+/** The functions npm start serves, and so the only ones its document describes. */
+export const LOCAL_FUNCTIONS = ["memory-store", "memory-search"] as const;
+
 /** The pages by exact path: the document, the reference page and its assets. */
 export function docsPages(options: { token?: string } = {}): Record<string, Handler> {
   const pages: Record<string, Handler> = {
-    [OPENAPI_PATH]: async () => json(openApiDocument()),
+    [OPENAPI_PATH]: async () => json(openApiDocument(undefined, LOCAL_FUNCTIONS)),
     [DOCS_PATH]: async () => new Response(page(options.token), { headers: { "Content-Type": "text/html; charset=utf-8" } }),
   };
   for (const [file, type] of Object.entries(ASSETS)) {

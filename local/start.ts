@@ -19,6 +19,7 @@ import { createServer } from "node:net";
 import { DOCS_PATH, docsPages, OPENAPI_PATH } from "./docs.ts";
 import { DEMO_USER_ID, LOCAL_JWT_SECRET, localIssuer, serviceToken, userToken } from "./demo-auth.ts";
 import { ensureLocalUser, withLocalUsers } from "./local-users.ts";
+import { keepDocsExamples } from "./docs-examples.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const port = Number(process.env.PORT ?? 54321);
@@ -79,6 +80,7 @@ async function main() {
   process.on("SIGTERM", () => void stop("SIGTERM"));
   const ran = await migrateUp(database.admin, await readMigrations(MIGRATIONS_DIR));
   await ensureLocalUser(database.admin, DEMO_USER_ID, "demo@example.com");
+  await keepDocsExamples(database.admin, DEMO_USER_ID);
   const deps = depsWith(process.env, database.requests, withLocalUsers(createVerifier({ jwtSecret: secret, issuer }), database.admin));
   // pg_cron folds the search-access log every minute on Supabase; PGlite has no pg_cron, so this process does.
   fold = setInterval(() => {

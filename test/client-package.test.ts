@@ -86,7 +86,8 @@ beforeAll(async () => {
   data = await mkdtemp(join(tmpdir(), "client-app-pglite-"));
   server = await startUntil("npm", ["start"], { PORT: String(port), MEMORY_PGLITE_DIR: data, DATABASE_URL: "" }, /export SERVICE_TOKEN=/, 120_000);
   url = `http://127.0.0.1:${port}`;
-  token = /export TOKEN=(\S+)/.exec(server.output())![1];
+  // A user of its own, as an app's user would be (npm start makes it on its first call).
+  token = (await exec("npx", ["memory", "token", "--user", crypto.randomUUID(), "--port", String(port)], { cwd: ROOT })).stdout.trim();
 }, 240_000);
 
 afterAll(async () => {

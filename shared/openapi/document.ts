@@ -3,6 +3,7 @@
 // OpenAPI 3.1 uses. npm start serves it at /functions/v1/openapi.json; test/openapi.test.ts validates it with an
 // OpenAPI validator and checks the running API against it, route by route.
 import { z } from "zod";
+import { OPERATION_EXAMPLES } from "./examples.ts";
 import {
   BackupRequest, BatchStoreRequest, EraseRequest, ForgetRequest, ForgetScopeRequest, HistoryQuery, ListQuery, SearchRequest, StoreRequest,
   UnmergeRequest, UpdateRequest,
@@ -161,23 +162,28 @@ function jsonSchema(schema: Schema, io: "input" | "output"): unknown {
   return own;
 }
 
-/** A query schema as OpenAPI parameters, one per field. */
-function queryParameters(query: z.ZodObject) {
+/** A query schema as OpenAPI parameters, one per field, with the operation's example values. */
+function queryParameters(query: z.ZodObject, example: Record<string, string | number> = {}) {
   const schema = jsonSchema(query, "input") as { properties: Record<string, unknown>; required?: string[] };
   return Object.entries(schema.properties).map(([name, property]) => ({
-    name, in: "query", required: schema.required?.includes(name) ?? false, schema: property,
+    name, in: "query", required: schema.required?.includes(name) ?? false,
+    // An object travels as JSON text (metadata_filter={"source":"chat"}), which OpenAPI says with content.
+    ...((property as { type?: string }).type === "object" ? { content: { "application/json": { schema: property } } } : { schema: property }),
+    ...(example[name] !== undefined ? { example: example[name] } : {}),
   }));
 }
 
 function operationObject(op: Operation) {
   const errors = { ...COMMON_ERRORS, ...op.errors };
+  const example = OPERATION_EXAMPLES[op.operationId] ?? {};
   return {
     operationId: op.operationId,
     summary: op.summary,
     tags: [op.fn],
     security: op.serviceOnly ? [{ serviceRole: [] }] : [{ userToken: [] }, { serviceRole: [] }],
-    ...(op.query ? { parameters: queryParameters(op.query) } : {}),
-    ...(op.body ? { requestBody: { required: true, content: { "application/json": { schema: jsonSchema(op.body, "input") } } } } : {}),
+    ...(op.query ? { parameters: queryParameters(op.query, example.query) } : {}),
+    ...(op.body ? { requestBody: { required: true, content: { "application/json": {
+      schema: jsonSchema(op.body, "input"), ...(example.body !== undefined ? { example: example.body } : {}) } } } } : {}),
     responses: {
       ...Object.fromEntries(Object.entries(op.responses).map(([status, r]) =>
         [status, { description: r.description, content: { "application/json": { schema: jsonSchema(r.schema, "output") } } }])),
@@ -187,10 +193,11 @@ function operationObject(op: Operation) {
   };
 }
 
-/** The document; `server` is where the functions are (relative to the document by default). */
-export function openApiDocument(server = "/functions/v1"): Record<string, unknown> {
+/** The document; `server` is where the functions are (relative to the document by default); `functions`, the
+ * functions it describes (a server that serves only some of them, as npm start, describes only those). */
+export function openApiDocument(server = "/functions/v1", functions?: readonly Operation["fn"][]): Record<string, unknown> {
   const paths: Record<string, Record<string, unknown>> = {};
-  for (const op of OPERATIONS) {
+  for (const op of OPERATIONS.filter((o) => !functions || functions.includes(o.fn))) {
     (paths[`/${op.fn}${op.path}`] ??= {})[op.method] = operationObject(op);
   }
   return {

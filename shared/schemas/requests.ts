@@ -5,6 +5,17 @@ import { z } from "zod";
 import { KINDS } from "../backup/format.ts";
 import { int32, jsonObject, memoryType, score, text, timestamp, uuid } from "./fields.ts";
 
+/**
+ * The database's bounds, said in the OpenAPI document (JSON Schema keywords; the database enforces them and names
+ * the field when one is broken). test/openapi-bounds.test.ts checks that each is exactly where the API starts
+ * refusing, so the document cannot promise more or less than the rules.
+ */
+const factText = text.meta({ minLength: 1, maxLength: 2000, description: "1 to 2000 characters, with a letter or a digit" });
+const categoryText = text.meta({ minLength: 1, maxLength: 100, description: "1 to 100 characters, not blank" });
+const keyText = text.meta({ minLength: 1, maxLength: 200 });
+const unit = score.meta({ minimum: 0, maximum: 1 });
+const count = int32.meta({ minimum: 1, maximum: 100 });
+
 /** Fields a service-role caller uses to act for a user; refused for user tokens by the handler. */
 const actingFor = { user_id: uuid.optional() };
 
@@ -13,14 +24,14 @@ const actingFor = { user_id: uuid.optional() };
  * The database holds the rule (1 to 200 characters, not blank) and names the field when it is broken.
  */
 const scope = {
-  agent_id: text.optional().describe("the agent the memory belongs to; leave out for a fact that holds for the user whatever the agent"),
-  run_id: text.optional().describe("the session or run (a LangGraph thread) the memory belongs to"),
+  agent_id: keyText.optional().describe("the agent the memory belongs to; leave out for a fact that holds for the user whatever the agent"),
+  run_id: keyText.optional().describe("the session or run (a LangGraph thread) the memory belongs to"),
 };
 
 /** A scope to keep to when reading: each key given must match; a key left out matches any. */
 const scopeFilter = {
-  agent_id: text.optional().describe("only this agent's memories"),
-  run_id: text.optional().describe("only this run's memories"),
+  agent_id: keyText.optional().describe("only this agent's memories"),
+  run_id: keyText.optional().describe("only this run's memories"),
 };
 
 /** A metadata filter in a query string is JSON text; parsed first, so the rule is the body's. */
@@ -35,19 +46,19 @@ const jsonText = (value: unknown): unknown => {
 const metadataFilter = jsonObject.describe("only memories whose metadata contains this object (equal keys, nested objects, members of arrays)");
 
 export const StoreRequest = z.strictObject({
-  fact: text,
+  fact: factText,
   memory_type: memoryType.optional(),
-  category: text.nullable().optional(),
-  importance_score: score.optional(),
-  confidence_score: score.optional(),
+  category: categoryText.nullable().optional(),
+  importance_score: unit.optional().describe("0 to 1 (default 0.5)"),
+  confidence_score: unit.optional().describe("0 to 1 (default 0.5)"),
   source_conversation_id: uuid.nullable().optional(),
   metadata: jsonObject.optional(),
-  expires_at: timestamp.nullable().optional(),
-  idempotency_key: text.optional(),
+  expires_at: timestamp.nullable().optional().describe("when it stops being true; must be in the future"),
+  idempotency_key: keyText.optional(),
   observed_at: timestamp.optional()
-    .describe("when the fact was said, e.g. the conversation turn's time (default: now); a search naming a date ranks what was said then first"),
+    .describe("when the fact was said, e.g. the conversation turn's time (default: now; at most a day from now); a search naming a date ranks what was said then first"),
   // A text: store_memory holds the rule (keep or supersede) and names this field when it is broken.
-  on_conflict: text.optional()
+  on_conflict: text.meta({ enum: ["keep", "supersede"] }).optional()
     .describe("keep (default): a statement that conflicts with a memory is stored beside it; supersede: it becomes that memory's new version"),
   ...scope,
   ...actingFor,
@@ -83,11 +94,11 @@ export const EraseRequest = z.strictObject({
 
 export const UpdateRequest = z.strictObject({
   id: uuid,
-  fact: text.optional(),
+  fact: factText.optional(),
   memory_type: memoryType.optional(),
-  category: text.optional(),
-  importance_score: score.optional(),
-  confidence_score: score.optional(),
+  category: categoryText.optional(),
+  importance_score: unit.optional(),
+  confidence_score: unit.optional(),
   metadata: jsonObject.optional(),
   expires_at: timestamp.optional(),
   ...actingFor,
@@ -103,21 +114,21 @@ export const UnmergeRequest = z.strictObject({ id: uuid, ...actingFor });
 export const HistoryQuery = z.strictObject({ id: uuid, ...actingFor });
 
 export const SearchRequest = z.strictObject({
-  query: text,
-  match_count: int32.optional(),
+  query: text.meta({ minLength: 1, maxLength: 2000, description: "the question, 1 to 2000 characters, not blank" }),
+  match_count: count.optional().describe("1 to 100 (default 10)"),
   memory_types: z.array(memoryType, { error: "must be an array of strings" }).optional(),
   categories: z.array(text, { error: "must be an array of strings" }).optional(),
-  min_importance: score.optional(),
+  min_importance: unit.optional(),
   created_after: timestamp.optional(),
   created_before: timestamp.optional(),
-  min_similarity: score.optional(),
+  min_similarity: unit.optional(),
   ...scopeFilter,
   metadata_filter: metadataFilter.optional(),
   ...actingFor,
 });
 
 export const ListQuery = z.strictObject({
-  page_size: z.coerce.number({ error: "must be a whole number" }).pipe(int32).optional(),
+  page_size: z.coerce.number({ error: "must be a whole number" }).pipe(int32).meta({ type: "integer", minimum: 1, maximum: 100, description: "1 to 100 (default 20)" }).optional(),
   cursor: text.optional(),
   ...scopeFilter,
   metadata_filter: z.preprocess(jsonText, metadataFilter).optional(),

@@ -1255,6 +1255,23 @@ COMMENT ON FUNCTION public.store_memories(items jsonb, user_id uuid) IS 'Stores 
 GRANT ALL ON FUNCTION public.store_memories(items jsonb, user_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.store_memories(items jsonb, user_id uuid) TO service_role;
 
+CREATE FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid DEFAULT NULL::uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select m.id from public.user_memories m
+   where m.user_id = target and m.is_active and m.id is distinct from except_id
+     and coalesce(m.agent_id, '') = coalesce(memory_saying.agent_id, '') and coalesce(m.run_id, '') = coalesce(memory_saying.run_id, '')
+     and md5(public.fact_key(m.fact)) = md5(public.fact_key(memory_saying.fact))
+   limit 1
+$$;
+REVOKE ALL ON FUNCTION private.memory_saying(uuid, text, text, text, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) IS 'The user''s active memory of the scope (agent_id, run_id) whose text is this fact''s (the key of user_memories_active_fact_key), other than except_id; null when none. unmerge_memory and update_memory name it instead of breaking the unique index.';
+
+GRANT ALL ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) TO authenticated;
+GRANT ALL ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) TO service_role;
+
 CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -1292,10 +1309,7 @@ begin
     return;
   end if;
 
-  select m.id into v_same from public.user_memories m
-   where m.user_id = v_user and m.is_active and coalesce(m.agent_id, '') = coalesce(v_sighting.agent_id, '')
-     and coalesce(m.run_id, '') = coalesce(v_sighting.run_id, '') and md5(public.fact_key(m.fact)) = md5(public.fact_key(v_sighting.fact))
-     and m.id is distinct from v_sighting.merged_memory_id;
+  v_same := private.memory_saying(v_user, v_sighting.fact, v_sighting.agent_id, v_sighting.run_id, v_sighting.merged_memory_id);
   if v_same is not null then
     raise exception 'memory % already says this (the same text): it cannot be unmerged into a second one', v_same
       using errcode = 'PT409', column = 'merged_id', hint = 'Update or forget that memory instead.';
@@ -1342,6 +1356,7 @@ declare
   v_old public.user_memories;
   v_new public.user_memories;
   v_fact_changed boolean;
+  v_same uuid;
 begin
   perform private.lock_user_memories(v_user);
   v_old := private.active_memory_for_update(v_user, memory_id);
@@ -1363,16 +1378,23 @@ begin
     v_new.confidence_score, v_new.embedding, v_new.embedding_model, v_new.metadata,
     case when update_memory.expires_at is not null then v_new.expires_at end);
 
-  -- A new text is said now; an unchanged one keeps when it was said.
+  -- A new text is said now; an unchanged one keeps when it was said. Another memory of the scope may say it already:
+  -- two active memories of the same text are not kept (user_memories_active_fact_key), and which one to keep is the
+  -- caller's choice, so it is named.
   if v_fact_changed then
     v_new.observed_at := null;
+    v_same := private.memory_saying(v_user, v_new.fact, v_old.agent_id, v_old.run_id, v_old.id);
+    if v_same is not null then
+      raise exception 'memory % already says this (the same text): forget one of the two, or update that one', v_same
+        using errcode = 'PT409', column = 'fact', hint = 'memory_history shows what each has said.';
+    end if;
   end if;
   return query select v_old.id, 'updated'::text, private.new_version(v_user, v_old, v_new);
 end
 $_$;
 REVOKE ALL ON FUNCTION public.update_memory(uuid, text, text, text, double precision, double precision, jsonb, extensions.vector, text, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of a memory in place (private.new_version): the memory keeps its id, version + 1, the version before kept in memory_history. An id of an earlier version, or of a memory merged into this one, names it too. Omitted fields keep their values; a changed fact drops the old embedding and is said now (observed_at). PT404 not found, PT409 forgotten.';
+COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of a memory in place (private.new_version): the memory keeps its id, version + 1, the version before kept in memory_history. An id of an earlier version, or of a memory merged into this one, names it too. Omitted fields keep their values; a changed fact drops the old embedding and is said now (observed_at). PT404 not found, PT409 forgotten or another memory of the scope says the new text already (named).';
 
 CREATE TRIGGER conversations_set_updated_at BEFORE UPDATE ON public.conversations FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 

@@ -39,7 +39,7 @@ select is((select count(*)::int from public.user_memories), 3, 'refused updates 
 
 insert into v select 'other', * from public.store_memory('Has a dog', 'fact');
 select tests.rejects(format($$select * from public.update_memory(%L, fact => 'Has a dog!')$$, (select id from v where label = 'v3')),
-  '23505', 'user_memories_active_fact_key', 'an update cannot make two active memories say the same') ;
+  'PT409', null, 'an update cannot make two active memories say the same: it names the other memory') ;
 select tests.clear_authentication();
 
 select tests.authenticate_as('ben@example.com');

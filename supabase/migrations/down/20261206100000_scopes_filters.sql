@@ -22,6 +22,7 @@ $$;
 
 DROP FUNCTION public.store_memories(jsonb, uuid);
 DROP FUNCTION private.first_mistyped_key(jsonb, jsonb);
+DROP FUNCTION private.memory_saying(uuid, text, text, text, uuid);
 DROP FUNCTION public.forget_memories(text, text, uuid);
 DROP FUNCTION public.erase_memories(text, text, text, uuid);
 DROP FUNCTION private.duplicate_candidates(uuid, text, extensions.vector, text, double precision, double precision, uuid, text, text);
@@ -1246,6 +1247,55 @@ REVOKE ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) FROM 
 GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO authenticated;
 
 GRANT ALL ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) TO service_role;
+
+CREATE OR REPLACE FUNCTION public.update_memory(memory_id uuid, fact text DEFAULT NULL::text, memory_type text DEFAULT NULL::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT NULL::double precision, confidence_score double precision DEFAULT NULL::double precision, metadata jsonb DEFAULT NULL::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
+    LANGUAGE plpgsql
+    SET search_path TO ''
+    AS $_$
+#variable_conflict use_column
+declare
+  v_user uuid := private.acting_user(update_memory.user_id);
+  v_old public.user_memories;
+  v_new public.user_memories;
+  v_fact_changed boolean;
+begin
+  perform private.lock_user_memories(v_user);
+  v_old := private.active_memory_for_update(v_user, memory_id);
+  v_new := v_old;
+  v_new.fact := coalesce(regexp_replace(update_memory.fact, '^[[:space:]]+|[[:space:]]+$', '', 'g'), v_old.fact);
+  v_fact_changed := v_new.fact is distinct from v_old.fact;
+  v_new.memory_type := coalesce(update_memory.memory_type, v_old.memory_type);
+  v_new.category := coalesce(update_memory.category, v_old.category);
+  v_new.importance_score := coalesce(update_memory.importance_score, v_old.importance_score);
+  v_new.confidence_score := coalesce(update_memory.confidence_score, v_old.confidence_score);
+  v_new.metadata := coalesce(update_memory.metadata, v_old.metadata);
+  v_new.expires_at := coalesce(update_memory.expires_at, v_old.expires_at);
+  -- A new text invalidates the old embedding: keep it only when the fact is unchanged or a new one is given.
+  v_new.embedding := case when update_memory.embedding is not null then update_memory.embedding
+                          when v_fact_changed then null else v_old.embedding end;
+  v_new.embedding_model := case when update_memory.embedding is not null then update_memory.embedding_model
+                                when v_fact_changed then null else v_old.embedding_model end;
+  perform private.validate_memory_input(v_new.fact, v_new.memory_type, v_new.category, v_new.importance_score,
+    v_new.confidence_score, v_new.embedding, v_new.embedding_model, v_new.metadata,
+    case when update_memory.expires_at is not null then v_new.expires_at end);
+
+  -- A new text is said now; an unchanged one keeps when it was said.
+  if v_fact_changed then
+    v_new.observed_at := null;
+  end if;
+  return query select v_old.id, 'updated'::text, private.new_version(v_user, v_old, v_new);
+end
+$_$;
+
+REVOKE ALL ON FUNCTION public.update_memory(uuid, text, text, text, double precision, double precision, jsonb, extensions.vector, text, timestamp with time zone, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) IS 'Stores a new version of a memory in place (private.new_version): the memory keeps its id, version + 1, the version before kept in memory_history. An id of an earlier version, or of a memory merged into this one, names it too. Omitted fields keep their values; a changed fact drops the old embedding and is said now (observed_at). PT404 not found, PT409 forgotten.';
+
+REVOKE ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) FROM PUBLIC;
+
+GRANT ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) TO authenticated;
+
+GRANT ALL ON FUNCTION public.update_memory(memory_id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, embedding extensions.vector, embedding_model text, expires_at timestamp with time zone, user_id uuid) TO service_role;
 
 DROP INDEX public.user_memories_active_metadata_idx;
 DROP INDEX public.user_memories_active_fact_key;
