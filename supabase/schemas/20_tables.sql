@@ -450,10 +450,72 @@ CREATE POLICY user_memories_select_own ON public.user_memories FOR SELECT TO aut
 
 CREATE POLICY user_memories_update_own ON public.user_memories FOR UPDATE TO authenticated USING ((( SELECT auth.uid() AS uid) = user_id)) WITH CHECK ((( SELECT auth.uid() AS uid) = user_id));
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_memories TO authenticated;
+-- Ids are the server's: a signed-in user writes every column but the primary key (the user_id only on insert, where
+-- RLS checks it), so no client picks an id, or learns from a refused one that another user holds it.
+GRANT SELECT,DELETE ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(user_id) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(fact),UPDATE(fact) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(memory_type),UPDATE(memory_type) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(category),UPDATE(category) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(importance_score),UPDATE(importance_score) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(confidence_score),UPDATE(confidence_score) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(is_active),UPDATE(is_active) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(duplicate_of),UPDATE(duplicate_of) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(source_conversation_id),UPDATE(source_conversation_id) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(version),UPDATE(version) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(previous_version_id),UPDATE(previous_version_id) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(embedding),UPDATE(embedding) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(embedding_model),UPDATE(embedding_model) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(created_at),UPDATE(created_at) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(updated_at),UPDATE(updated_at) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(last_accessed_at),UPDATE(last_accessed_at) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(expires_at),UPDATE(expires_at) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(observed_at),UPDATE(observed_at) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.user_memories TO authenticated;
+
+GRANT INSERT(run_id),UPDATE(run_id) ON TABLE public.user_memories TO authenticated;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.user_memories TO service_role;
 
-GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.conversations TO authenticated;
+GRANT SELECT,DELETE ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(user_id) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(title),UPDATE(title) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(metadata),UPDATE(metadata) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(started_at),UPDATE(started_at) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(last_message_at),UPDATE(last_message_at) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(created_at),UPDATE(created_at) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(updated_at),UPDATE(updated_at) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(agent_id),UPDATE(agent_id) ON TABLE public.conversations TO authenticated;
+
+GRANT INSERT(run_id),UPDATE(run_id) ON TABLE public.conversations TO authenticated;
 GRANT SELECT,INSERT,DELETE,UPDATE ON TABLE public.conversations TO service_role;
 
 GRANT SELECT ON TABLE public.maintenance_jobs TO service_role;

@@ -475,14 +475,14 @@ begin
   -- nothing searches), which takes the link to the version before; then the memory becomes the next version, linked
   -- to the copy. The link is freed first because a version has one successor (user_memories_previous_version_key).
   update public.user_memories m set previous_version_id = null where m.id = memory.id and m.user_id = target;
-  next.id := gen_random_uuid();
-  insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
+  insert into public.user_memories (user_id, fact, memory_type, category, importance_score, confidence_score,
     is_active, source_conversation_id, version, previous_version_id, metadata, created_at, last_accessed_at,
     expires_at, observed_at, agent_id, run_id)
-  values (next.id, target, memory.fact, memory.memory_type, memory.category, memory.importance_score,
+  values (target, memory.fact, memory.memory_type, memory.category, memory.importance_score,
     memory.confidence_score, false, memory.source_conversation_id, memory.version, memory.previous_version_id,
     memory.metadata, memory.created_at, memory.last_accessed_at, memory.expires_at, memory.observed_at,
-    memory.agent_id, memory.run_id);
+    memory.agent_id, memory.run_id)
+  returning user_memories.id into next.id;
   update public.user_memories m
      set fact = next.fact, memory_type = next.memory_type, category = next.category,
          importance_score = next.importance_score, confidence_score = next.confidence_score,

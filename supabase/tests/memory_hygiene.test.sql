@@ -27,10 +27,12 @@ select tests.rejects($$select * from public.find_duplicate_memories(tests.user_i
 select tests.rejects($$select * from public.find_duplicate_memories(tests.user_id('ana@example.com'), '  ')$$, '22023', null, 'an empty fact is refused');
 select tests.rejects($$select * from public.find_duplicate_memories(tests.user_id('ana@example.com'), 'x', 0)$$, '22023', null, 'a threshold of 0 is refused');
 
--- mark_memory_duplicate
+-- mark_memory_duplicate (fixtures with known ids, written as the owner: a user cannot choose an id)
+select tests.clear_authentication();
 insert into public.user_memories (id, user_id, fact, memory_type) values
   ('a0000000-0000-0000-0000-000000000004', tests.user_id('ana@example.com'), 'Sister (Ana) lives in Porto, Portugal', 'person'),
   ('a0000000-0000-0000-0000-000000000005', tests.user_id('ana@example.com'), 'Ana is my sister, in Porto', 'person');
+select tests.authenticate_as('ana@example.com');
 select tests.rejects($$select * from public.mark_memory_duplicate('a0000000-0000-0000-0000-000000000004', 'a0000000-0000-0000-0000-000000000004')$$,
   '22023', null, 'a memory cannot duplicate itself');
 select tests.rejects($$select * from public.mark_memory_duplicate('a0000000-0000-0000-0000-000000000004', 'b0000000-0000-0000-0000-000000000001')$$,
