@@ -1,6 +1,6 @@
 -- The security definer lookups (they bypass RLS for index access) refuse a target the caller may not act for.
 begin;
-select plan(14);
+select plan(17);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -41,6 +41,16 @@ select is((select count(*)::int from private.text_matches(tests.user_id('ben@exa
   'service_role may name a user');
 select is((select count(*)::int from private.duplicate_candidates(tests.user_id('ben@example.com'), 'ben hides a SECRET!', null, null, 0.85, 0.85)), 1,
   'and find that user''s duplicates');
+select tests.clear_authentication();
+
+-- The per-user write lock: a user takes only their own, or could stall another user's stores.
+select tests.authenticate_as('ana@example.com');
+select tests.rejects(format('select private.lock_user_memories(%L)', tests.user_id('ben@example.com')), '42501', null,
+  'a user cannot take another user''s write lock');
+select lives_ok(format('select private.lock_user_memories(%L)', tests.user_id('ana@example.com')), 'but takes their own');
+select tests.authenticate_as_service_role();
+select lives_ok(format('select private.lock_users(array[%L, %L]::uuid[])', tests.user_id('ana@example.com'), tests.user_id('ben@example.com')),
+  'service_role takes any user''s, as maintenance does');
 select tests.clear_authentication();
 
 select * from finish();
