@@ -1,5 +1,5 @@
-// A well-signed token for a user the project does not have (deleted, or from another project): every call that
-// writes for it answers 401 unknown_user naming the rule, never a foreign key's SQL text, and writes nothing.
+// A well-signed token for a user the project does not have (deleted, or from another project): every call answers
+// 401 unknown_user naming the rule, never a foreign key's SQL text or an empty answer, and writes nothing.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { call, startApi, type ApiFixture } from "./support/http.ts";
 
@@ -29,9 +29,18 @@ describe("a token for a user the project does not have", () => {
     expect(count).toBe(0);
   });
 
-  it("reads as a user with nothing stored", async () => {
+  it("is a 401 unknown_user on every read too, never an empty answer", async () => {
     const token = await api.tokenFor(crypto.randomUUID());
-    const listed = await call(`${api.base}/memory-search`, { method: "GET", token });
-    expect(listed).toMatchObject({ status: 200, body: { memories: [] } });
+    const id = crypto.randomUUID();
+    const reads: [string, string, unknown?][] = [
+      ["GET", "memory-search"], ["POST", "memory-search", { query: "fountain pens" }], ["GET", "memory-store/export"],
+      ["GET", `memory-store/memory?id=${id}`], ["GET", `memory-store?id=${id}`], ["DELETE", `memory-store?id=${id}`],
+      ["PATCH", "memory-store", { id, importance_score: 0.9 }], ["POST", "memory-store/unmerge", { id }],
+      ["POST", "memory-store/forget", { agent_id: "a" }], ["POST", "memory-store/erase", { confirm: "erase my memories" }],
+    ];
+    for (const [method, path, body] of reads) {
+      const answer = await call(`${api.base}/${path}`, { method, token, body });
+      expect([answer.status, answer.body.error?.code], `${method} ${path}`).toEqual([401, "unknown_user"]);
+    }
   });
 });

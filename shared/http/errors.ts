@@ -137,9 +137,10 @@ const USER_KEYS = new Set(["user_memories_user_id_fkey", "memory_user_stats_user
 
 /** The API error for a database error, or null when it is not one we expect (a bug: 500). */
 export function fromDatabaseError(error: DatabaseErrorLike): ApiError | null {
-  if (error.code === "23503" && USER_KEYS.has(error.constraint ?? error.constraint_name ?? "")) {
-    // A token signed for a user this project's Auth does not have (deleted, or from another project): said as the
-    // caller's problem, not as the key's SQL text.
+  const constraint = error.constraint ?? error.constraint_name ?? "";
+  if ((error.code === "23503" && USER_KEYS.has(constraint)) || (error.code === "PT401" && constraint === "unknown_user")) {
+    // A token signed for a user this project's Auth does not have (deleted, or from another project), or a
+    // service_role call for such a user: said as the caller's problem, not as the key's SQL text.
     return new ApiError(401, "unknown_user", "the user this call is for does not exist in this project (auth.users): sign in again",
       [{ field: "user_id", rule: "unknown_user" }]);
   }

@@ -31,6 +31,42 @@ REVOKE ALL ON FUNCTION private.absorb_memories(uuid, uuid[], uuid[], double prec
 
 COMMENT ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) IS 'Records each absorbed memory as a sighting on its keeper and moves its sightings there (same user).';
 
+CREATE FUNCTION private.caller_exists() RETURNS boolean
+    LANGUAGE sql STABLE SECURITY DEFINER
+    SET search_path TO ''
+    AS $$
+  -- The caller's own id only (auth.uid()): no argument, so it tells no one whether another user exists.
+  select exists (select 1 from auth.users u where u.id = auth.uid())
+$$;
+REVOKE ALL ON FUNCTION private.caller_exists() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.caller_exists() IS 'Whether the signed-in user (auth.uid()) is a user of this project (auth.users, which authenticated cannot read); private.acting_user refuses a token whose user is not (PT401 unknown_user).';
+
+GRANT ALL ON FUNCTION private.caller_exists() TO authenticated;
+GRANT ALL ON FUNCTION private.caller_exists() TO service_role;
+
+CREATE FUNCTION private.known_caller() RETURNS boolean
+    LANGUAGE plpgsql STABLE
+    SET search_path TO ''
+    AS $$
+begin
+  -- A well-signed token of a user the project does not have (deleted, or of another project) reads and writes
+  -- nothing: said as such on every call, never as a foreign key's text or an empty answer. A session without a
+  -- signed-in user (the owner, service_role naming users) is not asked.
+  if auth.uid() is not null and not private.caller_exists() then
+    raise exception 'the signed-in user does not exist in this project: sign in again'
+      using errcode = 'PT401', column = 'user_id', constraint = 'unknown_user';
+  end if;
+  return true;
+end
+$$;
+REVOKE ALL ON FUNCTION private.known_caller() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.known_caller() IS 'True, or PT401 (constraint unknown_user) when the signed-in user is not a user of this project; a session without a signed-in user passes. private.acting_user and the functions that rely on RLS alone (memory_history, mark_memory_duplicate) ask it first.';
+
+GRANT ALL ON FUNCTION private.known_caller() TO authenticated;
+GRANT ALL ON FUNCTION private.known_caller() TO service_role;
+
 CREATE FUNCTION private.acting_user(requested uuid) RETURNS uuid
     LANGUAGE plpgsql STABLE
     SET search_path TO ''
@@ -44,6 +80,7 @@ begin
       raise exception 'not authenticated: the request carries no user id (JWT sub)'
         using errcode = 'PT401';
     end if;
+    perform private.known_caller();
     return v_uid;
   end if;
   -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user. The role asked
@@ -59,7 +96,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.acting_user(uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.acting_user(requested uuid) IS 'The user a call acts for: auth.uid(), or an explicit user for roles that bypass RLS. PT401 without a user. Judges the role the caller set, so security definer functions can use it to check their target.';
+COMMENT ON FUNCTION private.acting_user(requested uuid) IS 'The user a call acts for: auth.uid(), or an explicit user for roles that bypass RLS. PT401 without a user, or (unknown_user) when the signed-in user is not in auth.users. Judges the role the caller set, so security definer functions can use it to check their target.';
 
 CREATE FUNCTION private.active_memory_for_update(target uuid, memory uuid) RETURNS public.user_memories
     LANGUAGE plpgsql
@@ -951,7 +988,9 @@ CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, ver
       from public.memory_sightings s
      where s.memory_id in (select f.id from forward f) or s.merged_memory_id in (select f.id from forward f)
   )
-  select * from events e order by e.created_at, e.kind desc, e.version, e.id
+  -- (select private.known_caller()): a one-time filter on the whole answer, asked before any row is read, so an
+  -- unknown user's token is refused even for an id that names nothing.
+  select * from events e where (select private.known_caller()) order by e.created_at, e.kind desc, e.version, e.id
 $$;
 REVOKE ALL ON FUNCTION public.memory_history(uuid) FROM PUBLIC, anon, authenticated, service_role;
 

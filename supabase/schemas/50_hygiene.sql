@@ -415,6 +415,7 @@ declare
   v_original public.user_memories;
   v_relinked integer;
 begin
+  perform private.known_caller();
   if memory_id is null or original_id is null then
     raise exception 'memory_id and original_id are required' using errcode = '22023', column = 'memory_id';
   end if;
