@@ -91,9 +91,19 @@ const isSupabase = (value: MemoryClientOptions | SupabaseLike): value is Supabas
   typeof (value as SupabaseLike).functions?.invoke === "function";
 
 async function answerOf<T>(response: Response): Promise<T> {
-  const text = await response.text();
+  let text: string;
+  try {
+    text = await response.text();
+  } catch (error) {
+    // The connection broke while the answer was on its way.
+    throw unreachable(error);
+  }
   let parsed: any = null;
   try { parsed = text ? JSON.parse(text) : null; } catch { /* not JSON: reported below */ }
+  if (response.ok && (parsed === null || typeof parsed !== "object")) {
+    // A 2xx that is not the API's JSON (a proxy's page, an empty answer): not something to hand the app as a result.
+    throw new MemoryApiError(502, "invalid_response", `the memory API answered ${response.status} with no JSON object: ${text.slice(0, 200)}`);
+  }
   if (!response.ok) {
     const error = parsed?.error;
     const retry = Number(response.headers.get("retry-after") ?? NaN);

@@ -136,3 +136,39 @@ describe("the memory client", () => {
     expect((await deno.history({ id: stored.id }))[0]).toMatchObject({ kind: "version", fact: "Runs a marathon every October" });
   }, 60_000);
 });
+
+describe("the client's failures", () => {
+  /** A server that answers every request its own way: a proxy's page, or a connection cut mid-answer. */
+  async function serving(answer: (res: import("node:http").ServerResponse) => void) {
+    const { createServer } = await import("node:http");
+    const server = createServer((_req, res) => answer(res));
+    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+    const { port } = server.address() as { port: number };
+    return { url: `http://127.0.0.1:${port}`, close: () => new Promise((resolve) => server.close(resolve)) };
+  }
+
+  it("says a 2xx that is not the API's JSON as a MemoryApiError, not as a result", async () => {
+    const proxy = await serving((res) => res.writeHead(200, { "Content-Type": "text/html" }).end("<html>captive portal</html>"));
+    try {
+      const memory = createMemoryClient({ url: proxy.url, accessToken: "t" });
+      await expect(memory.search({ query: "bread" })).rejects.toMatchObject({ name: "MemoryApiError", status: 502, code: "invalid_response" });
+      await expect(memory.store({ fact: "Bakes bread" })).rejects.toBeInstanceOf(MemoryApiError);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it("says a connection cut in the middle of the answer as unreachable", async () => {
+    const cut = await serving((res) => {
+      res.writeHead(200, { "Content-Type": "application/json", "Content-Length": "1000" });
+      res.write('{"results": [');
+      setTimeout(() => res.destroy(), 20);
+    });
+    try {
+      const memory = createMemoryClient({ url: cut.url, accessToken: "t" });
+      await expect(memory.search({ query: "bread" })).rejects.toMatchObject({ name: "MemoryApiError", status: 503, code: "unreachable" });
+    } finally {
+      await cut.close();
+    }
+  });
+});
