@@ -2,7 +2,7 @@
 // import_user_data reads, as the API answers and accepts it. Field types follow fields.ts (what PostgreSQL can hold);
 // the value rules are the tables' own, checked when the rows are imported.
 import { z } from "zod";
-import { int32, jsonObject, text, timestamp, uuid } from "./fields.ts";
+import { int32, jsonObject, shortKey, text, timestamp, uuid } from "./fields.ts";
 
 const nullable = <S extends z.ZodType>(schema: S) => schema.nullable();
 
@@ -61,8 +61,8 @@ export const PortabilityQuery = z.strictObject({ user_id: uuid.optional() });
 
 /** An export of one scope: each key given must match (the import takes any document back). */
 export const ExportQuery = PortabilityQuery.extend({
-  agent_id: text.optional().describe("only this agent's memories and conversations"),
-  run_id: text.optional().describe("only this run's"),
+  agent_id: shortKey.optional().describe("only this agent's memories and conversations"),
+  run_id: shortKey.optional().describe("only this run's"),
 });
 
 /** An import's body is the exported document as it is; its size may be far above other requests'. */

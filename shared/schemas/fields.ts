@@ -28,6 +28,9 @@ export const text = z.string({ error: "must be a string" }).check((ctx) => {
 export const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 export const isUuid = (value: string): boolean => UUID_PATTERN.test(value);
 
+/** A name the database takes as 1 to 200 characters, not blank: a scope key (agent_id, run_id), an idempotency key. */
+export const shortKey = text.meta({ minLength: 1, maxLength: 200 });
+
 export const uuid = z.string({ error: "must be a UUID" }).regex(UUID_PATTERN, { error: "must be a UUID" });
 
 export const int32 = z.int32({ error: "must be a whole number between -2147483648 and 2147483647" });

@@ -3,7 +3,7 @@
 // and the rule when one is broken.
 import { z } from "zod";
 import { KINDS } from "../backup/format.ts";
-import { int32, jsonObject, memoryType, score, text, timestamp, uuid } from "./fields.ts";
+import { int32, jsonObject, memoryType, score, shortKey, text, timestamp, uuid } from "./fields.ts";
 
 /**
  * The database's bounds, said in the OpenAPI document (JSON Schema keywords; the database enforces them and names
@@ -12,7 +12,6 @@ import { int32, jsonObject, memoryType, score, text, timestamp, uuid } from "./f
  */
 const factText = text.meta({ minLength: 1, maxLength: 2000, description: "1 to 2000 characters, with a letter or a digit" });
 const categoryText = text.meta({ minLength: 1, maxLength: 100, description: "1 to 100 characters, not blank" });
-const keyText = text.meta({ minLength: 1, maxLength: 200 });
 const unit = score.meta({ minimum: 0, maximum: 1 });
 const count = int32.meta({ minimum: 1, maximum: 100 });
 
@@ -24,14 +23,14 @@ const actingFor = { user_id: uuid.optional() };
  * The database holds the rule (1 to 200 characters, not blank) and names the field when it is broken.
  */
 const scope = {
-  agent_id: keyText.optional().describe("the agent the memory belongs to; leave out for a fact that holds for the user whatever the agent"),
-  run_id: keyText.optional().describe("the session or run (a LangGraph thread) the memory belongs to"),
+  agent_id: shortKey.optional().describe("the agent the memory belongs to; leave out for a fact that holds for the user whatever the agent"),
+  run_id: shortKey.optional().describe("the session or run (a LangGraph thread) the memory belongs to"),
 };
 
 /** A scope to keep to when reading: each key given must match; a key left out matches any. */
 const scopeFilter = {
-  agent_id: keyText.optional().describe("only this agent's memories"),
-  run_id: keyText.optional().describe("only this run's memories"),
+  agent_id: shortKey.optional().describe("only this agent's memories"),
+  run_id: shortKey.optional().describe("only this run's memories"),
 };
 
 /** A metadata filter in a query string is JSON text; parsed first, so the rule is the body's. */
@@ -54,7 +53,7 @@ export const StoreRequest = z.strictObject({
   source_conversation_id: uuid.nullable().optional(),
   metadata: jsonObject.optional(),
   expires_at: timestamp.nullable().optional().describe("when it stops being true; must be in the future"),
-  idempotency_key: keyText.optional(),
+  idempotency_key: shortKey.optional(),
   observed_at: timestamp.optional()
     .describe("when the fact was said, e.g. the conversation turn's time (default: now; at most a day from now); a search naming a date ranks what was said then first"),
   // A text: store_memory holds the rule (keep or supersede) and names this field when it is broken.
@@ -76,17 +75,15 @@ export const BatchStoreRequest = z.strictObject({
   ...actingFor,
 });
 
-/** Forgets every memory of a scope; at least one key is required (erasing everything is /erase). */
-export const ForgetScopeRequest = z.strictObject({ ...scopeFilter, ...actingFor })
-  .refine((body) => body.agent_id !== undefined || body.run_id !== undefined, {
-    error: "name a scope to forget: agent_id, run_id or both", path: ["agent_id"],
-  });
+/** Forgets every memory of a scope; forget_memories requires one key at least (erasing everything is /erase). */
+export const ForgetScopeRequest = z.strictObject({ ...scopeFilter, ...actingFor });
 
 export const ERASE_CONFIRMATION = "erase my memories";
 
 /** Deletes the user's memories (all, or a scope's) for good, with the words that confirm it. */
 export const EraseRequest = z.strictObject({
-  confirm: z.literal(ERASE_CONFIRMATION, { error: `must be the words '${ERASE_CONFIRMATION}'` })
+  // The words are erase_memories' rule (it names this field when they are missing); said here for the document.
+  confirm: text.meta({ enum: [ERASE_CONFIRMATION] })
     .describe("the words that confirm it: erasing deletes the memories, their history and what was merged into them"),
   ...scopeFilter,
   ...actingFor,

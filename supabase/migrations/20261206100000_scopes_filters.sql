@@ -1065,8 +1065,7 @@ begin
   perform private.lock_user_memories(v_user);
   update public.user_memories m set is_active = false
    where m.user_id = v_user and m.is_active
-     and (forget_memories.agent_id is null or m.agent_id = forget_memories.agent_id)
-     and (forget_memories.run_id is null or m.run_id = forget_memories.run_id);
+     and private.in_scope(m.agent_id, m.run_id, forget_memories.agent_id, forget_memories.run_id);
   get diagnostics v_done = row_count;
   return v_done;
 end
@@ -1098,9 +1097,7 @@ begin
   -- Every row of the scope, active or not; their sightings, access counts and idempotency keys go with them (on
   -- delete cascade). A version belongs to its memory's scope.
   delete from public.user_memories m
-   where m.user_id = v_user
-     and (erase_memories.agent_id is null or m.agent_id = erase_memories.agent_id)
-     and (erase_memories.run_id is null or m.run_id = erase_memories.run_id);
+   where m.user_id = v_user and private.in_scope(m.agent_id, m.run_id, erase_memories.agent_id, erase_memories.run_id);
   get diagnostics v_done = row_count;
   return v_done;
 end
