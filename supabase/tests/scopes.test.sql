@@ -1,7 +1,7 @@
 -- Scopes below the user (agent_id, run_id): duplicates are found within one scope; search, list, export, forget
 -- and erase keep to the scope asked for; metadata filters; store_memories stores a batch all or nothing.
 begin;
-select plan(41);
+select plan(57);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -118,6 +118,56 @@ select results_eq($$select * from pg_temp.error_column($q$select * from public.s
 select results_eq($$select * from pg_temp.error_column($q$select * from public.store_memories((select jsonb_agg(jsonb_build_object('fact', 'Fact ' || g)) from generate_series(1, 101) g))$q$)$$,
   $$values ('22023', 'items')$$, 'more than 100 items are refused');
 
+-- Deduplication and the lookups keep to a scope as store_memory does.
+insert into held select 'near user', * from public.store_memory('Takes the 7:15 train to work every weekday', 'fact');
+insert into held select 'near agent', * from public.store_memory('Takes the 7:15 train to work every weekday!', 'fact', agent_id => 'commute-bot');
+select is((select duplicates_found from public.deduplicate_memories()), 0::bigint,
+  'deduplication finds no pair across two scopes, however alike');
+select results_eq($$select is_active from public.user_memories where id in (select id from held where label like 'near%')$$,
+  $$values (true), (true)$$, 'and both memories stay');
+select is((select count(*) from public.find_duplicate_memories(tests.user_id('ana@example.com'), 'Takes the 7:15 train to work every weekday', agent_id => 'commute-bot') where is_duplicate)::int,
+  1, 'find_duplicate_memories looks in the scope asked for');
+select is((select array_agg(id) from public.find_duplicate_memories(tests.user_id('ana@example.com'), 'Takes the 7:15 train to work every weekday') where is_duplicate),
+  (select array_agg(id) from held where label = 'near user'), 'and without one, among the user''s own');
+
+-- Unmerge gives a statement back to the scope it was said in.
+insert into held select 'said again', * from public.store_memory('Really takes the 7:15 train to work every weekday', 'fact', agent_id => 'commute-bot');
+select results_eq($$select status from held where label = 'said again'$$, $$values ('duplicate')$$, 'the same words again in that scope: a sighting');
+insert into held (label, id, status, version) select 'unmerged', u.id, u.status, u.version
+  from public.unmerge_memory((select sighting_id from held where label = 'said again')) u;
+select results_eq($$select agent_id, run_id from public.get_memory((select id from held where label = 'unmerged'))$$,
+  $$values ('commute-bot'::text, null::text)$$, 'unmerged, it is a memory of the scope it was said in');
+
+-- Export and import carry the scope of memories, sightings and conversations: exported, erased, imported back.
+select tests.clear_authentication();
+insert into public.conversations (user_id, agent_id, run_id, title) values (tests.user_id('ana@example.com'), 'commute-bot', 'morning', 'trains');
+create temp table exported as select public.export_user_data(tests.user_id('ana@example.com')) as document;
+delete from public.conversations where user_id = tests.user_id('ana@example.com');
+select lives_ok($$select public.erase_memories('erase my memories', user_id => tests.user_id('ana@example.com'))$$, 'everything erased');
+select lives_ok($$select * from public.import_user_data((select document from exported), tests.user_id('ana@example.com'))$$,
+  'and the export imported back');
+select results_eq($$select fact, agent_id, run_id from public.user_memories
+                     where user_id = tests.user_id('ana@example.com') and is_active and fact like '%7:15%' order by agent_id nulls first, fact$$,
+  $$values ('Takes the 7:15 train to work every weekday', null::text, null::text),
+           ('Really takes the 7:15 train to work every weekday', 'commute-bot', null),
+           ('Takes the 7:15 train to work every weekday!', 'commute-bot', null)$$,
+  'the imported memories keep their scopes');
+select results_eq($$select agent_id, run_id from public.conversations where user_id = tests.user_id('ana@example.com') and title = 'trains'$$,
+  $$values ('commute-bot'::text, 'morning'::text)$$, 'and so do the conversations');
+select results_eq($$select agent_id from public.memory_sightings where user_id = tests.user_id('ana@example.com') and fact like 'Really%'$$,
+  $$values ('commute-bot'::text)$$, 'and the sightings');
+select tests.authenticate_as('ana@example.com');
+
+-- A batch item's value that is not of its parameter, whatever JSON it is.
+select results_eq($$select * from pg_temp.error_column($q$select * from public.store_memories('[{"fact": "Sings"}, {"fact": "Dances", "category": {"a": 1}}]')$q$)$$,
+  $$values ('22023', 'items[1].category')$$, 'an object for a text is refused, naming it');
+select results_eq($$select * from pg_temp.error_column($q$select * from public.store_memories('[{"fact": "Sings", "agent_id": true}]')$q$)$$,
+  $$values ('22023', 'items[0].agent_id')$$, 'so is a boolean');
+select results_eq($$select * from pg_temp.error_column($q$select * from public.store_memories('[{"fact": "Sings", "metadata": "tags"}]')$q$)$$,
+  $$values ('23514', 'items[0].metadata')$$, 'text where an object belongs is refused, naming it');
+select results_eq($$select * from pg_temp.error_column($q$select * from public.store_memories('{"fact": "Sings"}')$q$)$$,
+  $$values ('22023', 'items')$$, 'items that are not an array are refused');
+
 -- Erase: deleted, with the words that confirm it.
 select results_eq($$select * from pg_temp.error_column($q$select public.erase_memories('yes')$q$)$$,
   $$values ('22023', 'confirm')$$, 'erase_memories asks for its confirmation');
@@ -127,7 +177,10 @@ select ok(not exists (select 1 from public.user_memories where user_id = tests.u
 select lives_ok($$select public.update_memory((select id from held where label = 'travel'), fact => 'Plans a hiking trip to the Dolomites in October')$$,
   'a memory with two versions');
 select tests.clear_authentication();
-select is((select public.erase_memories('erase my memories', user_id => tests.user_id('ana@example.com'))), 8::bigint,
+create temp table rows_before as select count(*) as n from public.user_memories where user_id = tests.user_id('ana@example.com');
+select ok((select n from rows_before) > (select count(*) from public.user_memories where user_id = tests.user_id('ana@example.com') and is_active),
+  'the user has versions or forgotten memories besides the active ones');
+select is((select public.erase_memories('erase my memories', user_id => tests.user_id('ana@example.com'))), (select n from rows_before),
   'erase all: every row of the user, versions and forgotten ones included');
 select ok(not exists (select 1 from public.user_memories where user_id = tests.user_id('ana@example.com')), 'none is left');
 
