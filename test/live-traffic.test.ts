@@ -1,6 +1,8 @@
 // Live traffic never stalls: overlapping searches of one user on 8 connections, with stores, updates, forgets and
-// the maintenance sweeps of that user on 8 more, for 12 seconds. Nothing deadlocks, nothing waits into a timeout,
-// every kind of call keeps completing, and the bookkeeping is exact afterwards.
+// the maintenance sweeps of that user on 8 more, for 12 seconds and then until every kind of call has completed 20
+// times (at most 40 s: how fast a loaded machine runs the writes is a benchmark's question, bench:traffic; that none
+// of them starves is this test's). Nothing deadlocks, nothing waits into a timeout, every kind of call keeps
+// completing, and the bookkeeping is exact afterwards.
 import postgres from "postgres";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
@@ -26,14 +28,14 @@ describe("live traffic on one user", () => {
     await database.sql.unsafe(`alter database "${database.name}" set statement_timeout = '5s'`);
 
     const report = await runTraffic({
-      pool, user, seconds: 12,
+      pool, user, seconds: 12, minimumDone: 21, maxSeconds: 40,
       workers: { search: 8, store: 3, update: 2, forget: 2, maintenance: 1 },
     });
 
     const summary = Object.entries(report.operations).map(([operation, r]) =>
       `${operation}: ${r.done} done, p50 ${percentile(r.latenciesMs, 50).toFixed(1)} ms, ` +
       `p99 ${percentile(r.latenciesMs, 99).toFixed(1)} ms, max ${Math.max(...r.latenciesMs).toFixed(0)} ms, errors ${JSON.stringify(r.errors)}`);
-    console.log(`live traffic, ${report.connections} connections, ${report.seconds} s:\n  ${summary.join("\n  ")}`);
+    console.log(`live traffic, ${report.connections} connections, ${report.seconds.toFixed(1)} s:\n  ${summary.join("\n  ")}`);
 
     const failed = failures(report);
     for (const code of STALLS) expect(failed[code] ?? 0, `${code} (deadlock, serialization or timeout)`).toBe(0);
@@ -54,5 +56,5 @@ describe("live traffic on one user", () => {
         (select active_count from public.memory_user_stats where user_id = ${user}) as counter,
         (select count(*)::int from public.user_memories where user_id = ${user} and is_active) as recount`;
     expect(counted.counter).toBe(counted.recount);
-  }, 60_000);
+  }, 90_000);
 });
