@@ -15,7 +15,8 @@ const USAGE = `usage: memory export --user ID [--out FILE] [options]
   export                  everything stored about the user (memories with their versions and sightings,
                           conversations, search access, statistics) as one JSON document; to stdout or --out
   import FILE             take an exported document into this database for the user: all or nothing; rows already
-                          here are skipped, so a second import changes nothing
+                          here are skipped, so a second import changes nothing; a row whose id is not already the
+                          user's gets a new one (--json maps them)
 
 options:
   --user ID               the user (a UUID)
@@ -59,10 +60,11 @@ export async function portabilityCommand(command: "export" | "import", argv: str
       }
       return EXIT.ok;
     }
-    const tables = await sql`select table_name, imported::int, already_present::int, merged::int
+    const tables = await sql`select table_name, imported::int, already_present::int, merged::int, ids
       from public.import_user_data(${sql.json(document as never)}, ${user}::uuid)`;
     console.log(values.json ? JSON.stringify(tables) : tables.map((t) =>
-      `${t.table_name}: ${t.imported} imported, ${t.already_present} already here${t.merged ? `, ${t.merged} kept as duplicates of memories already here` : ""}`).join("\n") +
+      `${t.table_name}: ${t.imported} imported, ${t.already_present} already here${t.merged ? `, ${t.merged} kept as duplicates of memories already here` : ""}` +
+      `${Object.keys(t.ids).length ? `, ${plural(Object.keys(t.ids).length, "row", "rows")} under a new id (--json lists them)` : ""}`).join("\n") +
       "\nImported memories have no embedding yet: run `memory embeddings backfill` (or let the scheduled job) to compute them.");
     return EXIT.ok;
   });

@@ -583,6 +583,7 @@ export type Database = {
         Args: { document: Json; user_id?: string }
         Returns: {
           already_present: number
+          ids: Json
           imported: number
           merged: number
           table_name: string

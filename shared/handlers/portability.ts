@@ -28,7 +28,7 @@ export function portabilityRoutes(deps: HandlerDeps): Record<string, Route> {
       const document = parseOrThrow(ExportDocument, await readJsonBody(req, MAX_IMPORT_BYTES));
       const tables = await deps.db.asCaller(as.claims, (db) =>
         callFunction<ImportOutcome["tables"][number]>(db, "import_user_data", { document: [document, "jsonb"], user_id: [as.userId, "uuid"] },
-          "r.table_name, r.imported::int, r.already_present::int, r.merged::int"));
+          "r.table_name, r.imported::int, r.already_present::int, r.merged::int, r.ids"));
       const outcome: ImportOutcome = { tables, embedding: "pending" };
       return json(outcome, tables.some((t) => t.imported > 0) ? 201 : 200);
     },

@@ -115,7 +115,7 @@ export const OPERATIONS: Operation[] = [
       201: { description: "rows imported, per table", schema: ImportOutcome },
       200: { description: "every row was already here", schema: ImportOutcome },
     },
-    errors: { 409: "a row of the document belongs to another user here", 413: "the document is over 32 MiB",
+    errors: { 413: "the document is over 32 MiB",
       507: "the user's quota of active memories would be exceeded" },
   },
   {

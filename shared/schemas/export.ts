@@ -72,8 +72,9 @@ export const ImportOutcome = z.object({
   tables: z.array(z.object({
     table_name: z.string(),
     imported: z.int(),
-    already_present: z.int().describe("rows with the same id already here: a second import changes nothing"),
+    already_present: z.int().describe("rows already here (under their id, or the id an earlier import gave them): a second import changes nothing"),
     merged: z.int().describe("active memories that repeat one already here, kept as its duplicate"),
+    ids: z.record(uuid, uuid).describe("exported id -> id here, for each row whose id is not the document's: a row keeps its id only when it is already the importing user's"),
   })),
   embedding: z.literal("pending").describe("imported memories get their embeddings from the embedding backfill"),
 }).meta({ id: "ImportOutcome" });

@@ -10,5 +10,4 @@ create extension if not exists vector with schema extensions;
 
 CREATE SCHEMA private;
 
-GRANT USAGE ON SCHEMA private TO authenticated;
 GRANT USAGE ON SCHEMA private TO service_role;

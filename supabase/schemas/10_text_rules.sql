@@ -18,7 +18,6 @@ REVOKE ALL ON FUNCTION private.guard_allows_merge(text, double precision, double
 
 COMMENT ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) IS 'Whether two similar facts may merge, given the value guard''s reason (private.value_difference) and their cosine between embeddings of one model (null otherwise): no difference, or only a word put in place of another with the cosine at the threshold. The one statement of this rule: store_memory (through duplicate_candidates) and deduplication (duplicate_pairs) both ask it.';
 
-GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO authenticated;
 GRANT ALL ON FUNCTION private.guard_allows_merge(reason text, cosine double precision, cosine_threshold double precision) TO service_role;
 
 --
@@ -31,7 +30,7 @@ CREATE DOMAIN public.embedding AS extensions.vector(384);
 COMMENT ON DOMAIN public.embedding IS 'An embedding as user_memories and memory_sightings hold it; its dimension is read by public.embedding_dimensions().';
 
 CREATE FUNCTION public.embedding_dimensions() RETURNS integer
-    LANGUAGE sql STABLE PARALLEL SAFE
+    LANGUAGE sql STABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$ select t.typtypmod from pg_catalog.pg_type t where t.oid = 'public.embedding'::pg_catalog.regtype $$;
 REVOKE ALL ON FUNCTION public.embedding_dimensions() FROM PUBLIC, anon, authenticated, service_role;
@@ -46,7 +45,7 @@ GRANT ALL ON FUNCTION public.embedding_dimensions() TO service_role;
 --
 
 CREATE FUNCTION public.memory_types() RETURNS text[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$ select array['person', 'preference', 'event', 'topic', 'fact', 'emotion'] $$;
 REVOKE ALL ON FUNCTION public.memory_types() FROM PUBLIC, anon, authenticated, service_role;
@@ -57,7 +56,7 @@ GRANT ALL ON FUNCTION public.memory_types() TO authenticated;
 GRANT ALL ON FUNCTION public.memory_types() TO service_role;
 
 CREATE FUNCTION public.fact_words(fact text) RETURNS text[]
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select coalesce(array_agg(distinct w order by w), '{}')
@@ -139,7 +138,6 @@ REVOKE ALL ON FUNCTION private.filler_words() FROM PUBLIC, anon, authenticated, 
 
 COMMENT ON FUNCTION private.filler_words() IS 'Words a statement can carry without changing its fact (articles, emphasis, reporting verbs, "now"): private.fact_tokens leaves them out, so "Honestly, the user really enjoys jazz" and "User enjoys jazz" are one fact.';
 
-GRANT ALL ON FUNCTION private.filler_words() TO authenticated;
 GRANT ALL ON FUNCTION private.filler_words() TO service_role;
 
 CREATE FUNCTION private.fact_tokens(fact text) RETURNS text[]
@@ -261,7 +259,6 @@ REVOKE ALL ON FUNCTION private.fact_tokens(text) FROM PUBLIC, anon, authenticate
 
 COMMENT ON FUNCTION private.fact_tokens(fact text) IS 'A fact''s words as the relation rules read it, in order, with a '','' where a comma, semicolon, colon or dash sets a phrase off: lower case, contractions expanded (private.word_forms), British spellings American, numbers as digits and ordinals as their number, clock times in one form (09:00 = 9:00 am = 9 am), filler words left out (private.filler_words).';
 
-GRANT ALL ON FUNCTION private.fact_tokens(fact text) TO authenticated;
 GRANT ALL ON FUNCTION private.fact_tokens(fact text) TO service_role;
 
 CREATE FUNCTION private.relation_words() RETURNS jsonb
@@ -296,7 +293,6 @@ REVOKE ALL ON FUNCTION private.relation_words() FROM PUBLIC, anon, authenticated
 
 COMMENT ON FUNCTION private.relation_words() IS 'The words that give the words after them a role (private.fact_roles): prepositions and comparators by what they say (source, goal, alternative, before, ...), the words that join clauses, the openers of time phrases, and the personal pronouns (one role whether subject or object).';
 
-GRANT ALL ON FUNCTION private.relation_words() TO authenticated;
 GRANT ALL ON FUNCTION private.relation_words() TO service_role;
 
 CREATE FUNCTION private.is_time_word(word text) RETURNS boolean
@@ -312,7 +308,6 @@ REVOKE ALL ON FUNCTION private.is_time_word(text) FROM PUBLIC, anon, authenticat
 
 COMMENT ON FUNCTION private.is_time_word(word text) IS 'Whether a word says when or how often (a day, month, time of day, season, frequency or a unit of time): what a time phrase holds.';
 
-GRANT ALL ON FUNCTION private.is_time_word(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.is_time_word(word text) TO service_role;
 
 CREATE FUNCTION private.says_when(word text) RETURNS boolean
@@ -332,7 +327,6 @@ REVOKE ALL ON FUNCTION private.says_when(text) FROM PUBLIC, anon, authenticated,
 
 COMMENT ON FUNCTION private.says_when(word text) IS 'Whether a word (lower case, punctuation trimmed) says when, how often or how many: a time word (private.is_time_word), a number in words or digits, an ordinal, a decade, a numeric date or clock time, am / pm, a quarter. What a question may name without any memory writing it down (private.query_lexemes).';
 
-GRANT ALL ON FUNCTION private.says_when(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.says_when(word text) TO service_role;
 
 CREATE FUNCTION private.fact_roles(tokens text[]) RETURNS TABLE(word text, clause integer, role text, core_order integer, segment integer)
@@ -462,7 +456,6 @@ REVOKE ALL ON FUNCTION private.fact_roles(text[]) FROM PUBLIC, anon, authenticat
 
 COMMENT ON FUNCTION private.fact_roles(tokens text[]) IS 'The role of each content word of a fact (its private.fact_tokens): the clause it is in, and either its place in the clause''s core (subject, verb, object in order) or the kind of phrase it is in (source, goal, alternative, time, ...), and the segment (the stretch between commas or clause words) it stands in. Two words joined by and/or are put in one order.';
 
-GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.fact_roles(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.is_content_word(word text) RETURNS boolean
@@ -478,7 +471,6 @@ REVOKE ALL ON FUNCTION private.is_content_word(text) FROM PUBLIC, anon, authenti
 
 COMMENT ON FUNCTION private.is_content_word(word text) IS 'Whether a word carries content: not an English stop word, and no word of private.relation_words.';
 
-GRANT ALL ON FUNCTION private.is_content_word(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.is_content_word(word text) TO service_role;
 
 CREATE FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) RETURNS boolean
@@ -509,7 +501,6 @@ REVOKE ALL ON FUNCTION private.roles_differ(text[], text[]) FROM PUBLIC, anon, a
 
 COMMENT ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) IS 'Whether the words two facts share stand in other roles (private.fact_roles): in another kind of phrase, in another order in the core, or grouped into other clauses. Whole phrases and clauses may move; "cats to dogs" and "dogs to cats" differ.';
 
-GRANT ALL ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.roles_differ(a_tokens text[], b_tokens text[]) TO service_role;
 
 CREATE FUNCTION private.denied_words(tokens text[]) RETURNS text[]
@@ -541,7 +532,6 @@ REVOKE ALL ON FUNCTION private.denied_words(text[]) FROM PUBLIC, anon, authentic
 
 COMMENT ON FUNCTION private.denied_words(tokens text[]) IS 'What a fact''s tokens deny, sorted: a ''not'' for each negation and the first content word after it.';
 
-GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.denied_words(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) RETURNS text
@@ -736,7 +726,6 @@ REVOKE ALL ON FUNCTION private.tokens_difference(text, text[], text, text[]) FRO
 
 COMMENT ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) IS 'private.value_difference on facts already read (their private.fact_tokens), for callers that read each fact once.';
 
-GRANT ALL ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.tokens_difference(a_fact text, a_tokens text[], b_fact text, b_tokens text[]) TO service_role;
 
 CREATE FUNCTION private.value_difference(a_fact text, b_fact text) RETURNS text
@@ -759,7 +748,6 @@ REVOKE ALL ON FUNCTION private.content_words(text[]) FROM PUBLIC, anon, authenti
 
 COMMENT ON FUNCTION private.content_words(tokens text[]) IS 'The distinct content words (private.is_content_word) of a fact''s tokens.';
 
-GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.content_words(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.topic_words(tokens text[]) RETURNS text[]
@@ -777,7 +765,6 @@ REVOKE ALL ON FUNCTION private.topic_words(text[]) FROM PUBLIC, anon, authentica
 
 COMMENT ON FUNCTION private.topic_words(tokens text[]) IS 'What a fact is about: the content words of its tokens (private.fact_tokens), less the openers every fact has ("user", "likes") unless it has no others. store_memory looks for the memories a statement may refine or conflict with by them.';
 
-GRANT ALL ON FUNCTION private.topic_words(tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.topic_words(tokens text[]) TO service_role;
 
 CREATE FUNCTION private.word_variants(word text) RETURNS text[]
@@ -798,7 +785,6 @@ REVOKE ALL ON FUNCTION private.word_variants(text) FROM PUBLIC, anon, authentica
 
 COMMENT ON FUNCTION private.word_variants(word text) IS 'The forms a word may be stored in (its stem with the usual English endings: "drive", "drives", "driving", "driven"...), for the probes of store_memory''s wider candidate net.';
 
-GRANT ALL ON FUNCTION private.word_variants(word text) TO authenticated;
 GRANT ALL ON FUNCTION private.word_variants(word text) TO service_role;
 
 CREATE FUNCTION private.family_in_core(tokens text[], besides text[]) RETURNS boolean
@@ -815,7 +801,6 @@ REVOKE ALL ON FUNCTION private.family_in_core(text[], text[]) FROM PUBLIC, anon,
 
 COMMENT ON FUNCTION private.family_in_core(tokens text[], besides text[]) IS 'Whether a fact''s tokens hold a family member, other than the given words, as subject or object (in the core of a clause): another person the fact is about, not a detail ("with her brother").';
 
-GRANT ALL ON FUNCTION private.family_in_core(tokens text[], besides text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.family_in_core(tokens text[], besides text[]) TO service_role;
 
 CREATE FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) RETURNS TABLE(relation text, reason text)
@@ -873,11 +858,10 @@ REVOKE ALL ON FUNCTION private.tokens_relation(text, text[], text, text[]) FROM 
 
 COMMENT ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) IS 'public.fact_relation on facts already read (their private.fact_tokens), for store_memory, which reads the statement once.';
 
-GRANT ALL ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) TO authenticated;
 GRANT ALL ON FUNCTION private.tokens_relation(known text, known_tokens text[], said text, said_tokens text[]) TO service_role;
 
 CREATE FUNCTION public.fact_relation(known text, said text) RETURNS TABLE(relation text, reason text)
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$ select r.relation, r.reason from private.tokens_relation(known, private.fact_tokens(known), said, private.fact_tokens(said)) r $$;
 REVOKE ALL ON FUNCTION public.fact_relation(text, text) FROM PUBLIC, anon, authenticated, service_role;
@@ -1039,7 +1023,7 @@ REVOKE ALL ON FUNCTION private.value_words() FROM PUBLIC, anon, authenticated, s
 COMMENT ON FUNCTION private.value_words() IS 'The vocabulary of the value guard: word -> token (negation, tense:T, comparison:C, quantity:Q, number:N, date:D, meridiem:M, amount:U, frequency:F, family:F), or '''' for a common sentence opener or contraction stem that carries no value and is no name.';
 
 CREATE FUNCTION public.fact_key(fact text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $_$
   select public.normalize_fact(fact) || '|' || regexp_replace(fact, '[^$€£¥₹%°]', '', 'g')
@@ -1049,7 +1033,7 @@ REVOKE ALL ON FUNCTION public.fact_key(text) FROM PUBLIC, anon, authenticated, s
 COMMENT ON FUNCTION public.fact_key(fact text) IS 'What makes two facts the same text: normalize_fact plus the currency, percent and degree signs, in order.';
 
 CREATE FUNCTION public.fact_value_difference(a text, b text) RETURNS text
-    LANGUAGE sql STABLE STRICT PARALLEL SAFE
+    LANGUAGE sql STABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select private.value_difference(a, b)
@@ -1059,7 +1043,7 @@ REVOKE ALL ON FUNCTION public.fact_value_difference(text, text) FROM PUBLIC, ano
 COMMENT ON FUNCTION public.fact_value_difference(a text, b text) IS 'Why two facts are distinct facts whatever their similarity (''negation differs'', ''tense or aspect differs'', ''comparison differs'', ''quantity differs'', ''order or roles differ'', ''number differs'', ''date or time differs'', ''amount or unit differs'', ''frequency differs'', ''family member differs'', ''name differs'', ''word differs'' when a word stands in place of another), or null when they say the same.';
 
 CREATE FUNCTION public.jaccard(a text[], b text[]) RETURNS double precision
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select case
@@ -1073,7 +1057,7 @@ REVOKE ALL ON FUNCTION public.jaccard(text[], text[]) FROM PUBLIC, anon, authent
 COMMENT ON FUNCTION public.jaccard(a text[], b text[]) IS 'Jaccard similarity of two sets: |a ∩ b| / |a ∪ b| (1 for two empty sets).';
 
 CREATE FUNCTION public.normalize_fact(fact text) RETURNS text
-    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE
+    LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   select btrim(regexp_replace(lower(fact), '[^[:alnum:]]+', ' ', 'g'))
@@ -1087,14 +1071,11 @@ GRANT ALL ON FUNCTION public.fact_words(fact text) TO authenticated;
 GRANT ALL ON FUNCTION public.fact_words(fact text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) TO authenticated;
 GRANT ALL ON FUNCTION private.capitalized_as_name(fact text, word text, may_open boolean) TO service_role;
 
-GRANT ALL ON FUNCTION private.value_difference(a_fact text, b_fact text) TO authenticated;
 GRANT ALL ON FUNCTION private.value_difference(a_fact text, b_fact text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.value_words() FROM PUBLIC;
-GRANT ALL ON FUNCTION private.value_words() TO authenticated;
 GRANT ALL ON FUNCTION private.value_words() TO service_role;
 
 REVOKE ALL ON FUNCTION public.fact_key(fact text) FROM PUBLIC;

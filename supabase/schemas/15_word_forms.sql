@@ -11,7 +11,6 @@ REVOKE ALL ON FUNCTION private.word_forms() FROM PUBLIC, anon, authenticated, se
 
 COMMENT ON FUNCTION private.word_forms() IS 'What a written form stands for, as private.fact_tokens reads a fact: a British spelling its American one, a contraction its words (''can''''t'' -> ''can not'', ''''''ll'' -> ''will''). Generated from american-british-english-translator and compromise.';
 
-GRANT ALL ON FUNCTION private.word_forms() TO authenticated;
 GRANT ALL ON FUNCTION private.word_forms() TO service_role;
 
 CREATE FUNCTION private.verb_forms() RETURNS jsonb
@@ -22,5 +21,4 @@ REVOKE ALL ON FUNCTION private.verb_forms() FROM PUBLIC, anon, authenticated, se
 
 COMMENT ON FUNCTION private.verb_forms() IS 'Irregular verb forms: form -> ''base tense'' (''went'' -> ''go past'', ''goes'' -> ''go present''), so the value guard can tell a past statement from a present one where no -ed says it. Generated from compromise.';
 
-GRANT ALL ON FUNCTION private.verb_forms() TO authenticated;
 GRANT ALL ON FUNCTION private.verb_forms() TO service_role;

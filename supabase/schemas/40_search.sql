@@ -426,7 +426,6 @@ REVOKE ALL ON FUNCTION private.in_scope(text, text, text, text) FROM PUBLIC, ano
 
 COMMENT ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) IS 'Whether a row of a scope (memory_agent_id, memory_run_id) is in the scope asked for: each key given must match; a key left out matches any.';
 
-GRANT ALL ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) TO authenticated;
 GRANT ALL ON FUNCTION private.in_scope(memory_agent_id text, memory_run_id text, agent_id text, run_id text) TO service_role;
 
 CREATE FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) RETURNS SETOF uuid
@@ -451,7 +450,6 @@ REVOKE ALL ON FUNCTION private.filtered_ids(uuid, text, text, jsonb) FROM PUBLIC
 
 COMMENT ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) IS 'The filter of search and list: the ids of the user''s active memories in the scope asked for (private.in_scope) whose metadata contains metadata_filter (jsonb @>: equality on keys, nested objects, array members). Callers ask for it only when a filter is given (a subquery behind "no filter or"), so a search without one reads only its covering indexes.';
 
-GRANT ALL ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.filtered_ids(target uuid, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 CREATE FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) RETURNS void
@@ -470,7 +468,6 @@ REVOKE ALL ON FUNCTION private.validate_filter(text, text, jsonb) FROM PUBLIC, a
 
 COMMENT ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) IS 'Refuses a filter search, list or export cannot apply: a blank or over-long scope key (private.validate_scope), a metadata_filter that is not a JSON object or is over 16 KB (22023, naming it).';
 
-GRANT ALL ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_filter(agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 CREATE FUNCTION private.memories_shown(target uuid, ids uuid[]) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
@@ -491,11 +488,10 @@ REVOKE ALL ON FUNCTION private.memories_shown(uuid, uuid[]) FROM PUBLIC, anon, a
 
 COMMENT ON FUNCTION private.memories_shown(target uuid, ids uuid[]) IS 'A user''s memories as list_memories and get_memory show them: when each was last accessed (folded or still in the log), observed_at (when it was said, else created_at), and the scope (agent_id, run_id).';
 
-GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.memories_shown(target uuid, ids uuid[]) TO service_role;
 
 CREATE FUNCTION public.get_memory(memory_id uuid, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -552,11 +548,10 @@ REVOKE ALL ON FUNCTION private.list_memories(integer, timestamp with time zone, 
 
 COMMENT ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) IS 'The body of public.list_memories (agent, run: its agent_id and run_id).';
 
-GRANT ALL ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent text, run text, metadata_filter jsonb) TO service_role;
 
 CREATE FUNCTION public.list_memories(page_size integer DEFAULT 20, before_created_at timestamp with time zone DEFAULT NULL::timestamp with time zone, before_id uuid DEFAULT NULL::uuid, user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, version integer, has_embedding boolean, embedding_model text, created_at timestamp with time zone, updated_at timestamp with time zone, last_accessed_at timestamp with time zone, expires_at timestamp with time zone, observed_at timestamp with time zone, agent_id text, run_id text)
-    LANGUAGE sql STABLE
+    LANGUAGE sql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
   -- The body is private.list_memories: a PL/pgSQL function cannot name a parameter as a column it returns.
@@ -567,7 +562,7 @@ REVOKE ALL ON FUNCTION public.list_memories(integer, timestamp with time zone, u
 COMMENT ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) IS 'The caller''s active, unexpired memories, newest first, page_size at a time; pass the last row''s created_at and id to get the next page. observed_at: when each was said (store_memory''s observed_at, else created_at). agent_id, run_id and metadata_filter keep to a scope and to memories whose metadata contains the filter, as in search_memories.';
 
 CREATE FUNCTION public.match_memories(query_embedding extensions.vector, embedding_model text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, similarity double precision, rank integer)
-    LANGUAGE plpgsql STABLE ROWS 40
+    LANGUAGE plpgsql STABLE ROWS 40 SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -642,7 +637,6 @@ REVOKE ALL ON FUNCTION private.validate_search_input(text, extensions.vector, te
 
 COMMENT ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) IS 'search_memories'' input rules, each broken one raised with SQLSTATE 22023 (22000 for an embedding of another dimension) and the parameter''s name as the column.';
 
-GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.validate_search_input(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], min_importance double precision, min_similarity double precision, created_after timestamp with time zone, created_before timestamp with time zone) TO service_role;
 
 CREATE FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone, agent_id text, run_id text)
@@ -746,11 +740,10 @@ REVOKE ALL ON FUNCTION private.search_memories(text, extensions.vector, text, in
 
 COMMENT ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) IS 'The body of public.search_memories (agent, run: its agent_id and run_id).';
 
-GRANT ALL ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent text, run text, metadata_filter jsonb) TO service_role;
 
 CREATE FUNCTION public.search_memories(query text DEFAULT NULL::text, query_embedding extensions.vector DEFAULT NULL::extensions.vector, embedding_model text DEFAULT NULL::text, match_count integer DEFAULT 10, memory_types text[] DEFAULT NULL::text[], categories text[] DEFAULT NULL::text[], min_importance double precision DEFAULT NULL::double precision, created_after timestamp with time zone DEFAULT NULL::timestamp with time zone, created_before timestamp with time zone DEFAULT NULL::timestamp with time zone, user_id uuid DEFAULT NULL::uuid, touch boolean DEFAULT true, min_similarity double precision DEFAULT NULL::double precision, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text, metadata_filter jsonb DEFAULT NULL::jsonb) RETURNS TABLE(id uuid, fact text, memory_type text, category text, importance_score double precision, confidence_score double precision, metadata jsonb, source_conversation_id uuid, created_at timestamp with time zone, updated_at timestamp with time zone, text_rank integer, text_score real, vector_rank integer, vector_similarity double precision, rrf_score double precision, recency double precision, score double precision, matched_by text[], observed_at timestamp with time zone, agent_id text, run_id text)
-    LANGUAGE sql
+    LANGUAGE sql SECURITY DEFINER
     SET search_path TO ''
     AS $$
   -- The body is private.search_memories: a PL/pgSQL function cannot name a parameter as a column it returns.
@@ -762,15 +755,12 @@ REVOKE ALL ON FUNCTION public.search_memories(text, extensions.vector, text, int
 COMMENT ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) IS 'Hybrid search over the caller''s active, unexpired memories: full text (any of the query''s English lexemes, BM25) and, with a query embedding, match_memories (cosine, same model); fused by reciprocal rank (k = 60), then score = rrf * (0.5 + 0.5 * importance) * (0.75 + 0.25 * recency), recency halving every 30 days. When the query names a date or a period (private.query_period), memories said then (observed_at, else created_at) come first. A memory is returned only when it holds the text evidence the question needs (private.text_matches: half the weight of the question''s required words, a quarter with a name or an uncommon word; a date, a number or the kind of answer asked for is not required) or its similarity reaches the relevance floor (min_similarity, else the model''s in memory_model_settings); matched_by says which. Appends what it returned to memory_access_log unless touch is false. agent_id, run_id: only that scope''s memories (each given key must match; omitted, any); metadata_filter: only memories whose metadata contains it (jsonb @>: equality on keys, nested objects and array members).';
 
 REVOKE ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO authenticated;
 GRANT ALL ON FUNCTION private.memories_by_id(target uuid, ids uuid[]) TO service_role;
 
 REVOKE ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.nearest_memories(target uuid, query_embedding extensions.vector, embedding_model text, match_count integer, candidates integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO authenticated;
 GRANT ALL ON FUNCTION private.text_matches(target uuid, lexemes text[], terms text[], optional_terms text[], distinctive_terms text[], asked_terms text[], match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION public.list_memories(page_size integer, before_created_at timestamp with time zone, before_id uuid, user_id uuid, agent_id text, run_id text, metadata_filter jsonb) FROM PUBLIC;
@@ -786,9 +776,7 @@ GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensi
 GRANT ALL ON FUNCTION public.search_memories(query text, query_embedding extensions.vector, embedding_model text, match_count integer, memory_types text[], categories text[], min_importance double precision, created_after timestamp with time zone, created_before timestamp with time zone, user_id uuid, touch boolean, min_similarity double precision, agent_id text, run_id text, metadata_filter jsonb) TO service_role;
 
 REVOKE ALL ON FUNCTION private.query_lexemes(query text) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.query_lexemes(query text) TO authenticated;
 GRANT ALL ON FUNCTION private.query_lexemes(query text) TO service_role;
 
 REVOKE ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) TO authenticated;
 GRANT ALL ON FUNCTION private.query_period(query text, at timestamp with time zone) TO service_role;

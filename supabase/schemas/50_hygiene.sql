@@ -220,7 +220,7 @@ REVOKE ALL ON FUNCTION public.deduplicate_all_memories(integer) FROM PUBLIC, ano
 COMMENT ON FUNCTION public.deduplicate_all_memories(batch_size integer) IS 'Deduplicates batch_size users per call, those deduplicated longest ago first (service_role; what the nightly job runs). Returns the users done and the pairs found and memories removed.';
 
 CREATE FUNCTION public.deduplicate_memories(user_id uuid DEFAULT NULL::uuid, threshold double precision DEFAULT NULL::double precision) RETURNS TABLE(duplicates_found bigint, duplicates_removed bigint)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -367,7 +367,7 @@ REVOKE ALL ON FUNCTION public.get_memory_overview() FROM PUBLIC, anon, authentic
 COMMENT ON FUNCTION public.get_memory_overview() IS 'Every user''s counters (active, inactive, sightings) and quota use, fullest first, from the trigger-kept statistics (service_role only).';
 
 CREATE FUNCTION public.get_memory_stats(user_id uuid DEFAULT NULL::uuid) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -405,7 +405,7 @@ REVOKE ALL ON FUNCTION public.get_memory_stats(uuid) FROM PUBLIC, anon, authenti
 COMMENT ON FUNCTION public.get_memory_stats(user_id uuid) IS 'One user''s memory statistics: counts (active, inactive, duplicates, sightings, unmerged), by type and category, average scores, embedding coverage per model, oldest and newest, storage bytes, quota and quota used.';
 
 CREATE FUNCTION public.mark_memory_duplicate(memory_id uuid, original_id uuid) RETURNS TABLE(id uuid, duplicate_of uuid, relinked integer)
-    LANGUAGE plpgsql
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 #variable_conflict use_column
@@ -422,15 +422,16 @@ begin
   if memory_id = original_id then
     raise exception 'a memory cannot be a duplicate of itself' using errcode = '22023', column = 'original_id';
   end if;
-  -- The user first (a memory's user never changes), then their lock, then the rows.
-  -- RLS decides what the caller can see; a memory of another user is simply not found.
-  select m.user_id into v_user from public.user_memories m where m.id = memory_id;
+  -- The user first (a memory's user never changes), then their lock, then the rows. The caller sees what RLS
+  -- would let them (private.may_read): a memory of another user is not found, as an id that names nothing.
+  select m.user_id into v_user from public.user_memories m where m.id = memory_id and private.may_read(m.user_id);
   if v_user is null then
     raise exception 'memory % not found', memory_id using errcode = 'PT404', column = 'memory_id';
   end if;
   perform private.lock_user_memories(v_user);
-  select m.* into v_memory from public.user_memories m where m.id = memory_id for no key update;
-  select m.* into v_original from public.user_memories m where m.id = original_id for no key update;
+  select m.* into v_memory from public.user_memories m where m.id = memory_id and m.user_id = v_user for no key update;
+  select m.* into v_original from public.user_memories m
+   where m.id = original_id and private.may_read(m.user_id) for no key update;
   if v_memory.id is null then
     raise exception 'memory % not found', memory_id using errcode = 'PT404', column = 'memory_id';
   end if;
@@ -447,18 +448,20 @@ begin
   -- An active original has no duplicate_of, so linking to it cannot close a cycle; the walk says so explicitly.
   if exists (
     with recursive chain as (
-      select m.id, m.duplicate_of from public.user_memories m where m.id = original_id
+      select m.id, m.duplicate_of from public.user_memories m where m.id = original_id and m.user_id = v_user
       union all
       select m.id, m.duplicate_of from public.user_memories m join chain c on m.id = c.duplicate_of
+       where m.user_id = v_user
     ) select 1 from chain where chain.id = memory_id
   ) then
     raise exception 'linking % to % would make a cycle', memory_id, original_id using errcode = 'PT409', column = 'original_id';
   end if;
   perform private.absorb_memories(v_memory.user_id, array[memory_id], array[original_id],
     array[public.jaccard(v_memory.fact_words, v_original.fact_words)]);
-  update public.user_memories m set is_active = false, duplicate_of = original_id where m.id = memory_id;
+  update public.user_memories m set is_active = false, duplicate_of = original_id where m.id = memory_id and m.user_id = v_user;
   -- Keep duplicate chains one link long: what pointed at the new duplicate now points at its original.
-  update public.user_memories m set duplicate_of = original_id where m.id <> original_id and m.duplicate_of = memory_id;
+  update public.user_memories m set duplicate_of = original_id
+   where m.user_id = v_user and m.id <> original_id and m.duplicate_of = memory_id;
   get diagnostics v_relinked = row_count;
   return query select memory_id, original_id, v_relinked;
 end
@@ -468,7 +471,6 @@ REVOKE ALL ON FUNCTION public.mark_memory_duplicate(uuid, uuid) FROM PUBLIC, ano
 COMMENT ON FUNCTION public.mark_memory_duplicate(memory_id uuid, original_id uuid) IS 'Deactivates a memory as a duplicate of an active original of the same user, links it (and its own duplicates) to that original, and records it as a sighting there (unmerge_memory undoes it). Refuses self-links (22023), other users'' memories (PT404), inactive originals and cycles (PT409).';
 
 REVOKE ALL ON FUNCTION private.duplicate_pairs(target uuid, jaccard_threshold double precision, cosine_threshold double precision) FROM PUBLIC;
-GRANT ALL ON FUNCTION private.duplicate_pairs(target uuid, jaccard_threshold double precision, cosine_threshold double precision) TO authenticated;
 GRANT ALL ON FUNCTION private.duplicate_pairs(target uuid, jaccard_threshold double precision, cosine_threshold double precision) TO service_role;
 
 REVOKE ALL ON FUNCTION public.cleanup_old_memories(days_old integer, batch_size integer) FROM PUBLIC;

@@ -6,7 +6,7 @@
 set check_function_bodies = off;
 
 CREATE FUNCTION public.export_user_data(user_id uuid DEFAULT NULL::uuid, agent_id text DEFAULT NULL::text, run_id text DEFAULT NULL::text) RETURNS jsonb
-    LANGUAGE plpgsql STABLE
+    LANGUAGE plpgsql STABLE SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -54,113 +54,143 @@ COMMENT ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id 
 GRANT ALL ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id text) TO authenticated;
 GRANT ALL ON FUNCTION public.export_user_data(user_id uuid, agent_id text, run_id text) TO service_role;
 
-CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
-    LANGUAGE plpgsql SECURITY DEFINER
+CREATE FUNCTION private.import_id(target uuid, exported uuid) RETURNS uuid
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- A row of the user keeps its id (a second import finds it). Any other id, free or another user's, is answered
+  -- alike: the id this user's import gives it, derived from the user and the exported id (the first 16 bytes of a
+  -- SHA-256, marked as an RFC 9562 version 8 UUID), so the answer never says whether someone else holds it, and a
+  -- second import of the same document derives the same ids and finds its rows.
+  select case
+    when exported is null then null
+    when exists (select 1 from public.user_memories m where m.id = exported and m.user_id = target)
+      or exists (select 1 from public.conversations c where c.id = exported and c.user_id = target)
+      or exists (select 1 from public.memory_sightings s where s.id = exported and s.user_id = target)
+      or exists (select 1 from public.memory_access_log l where l.id = exported and l.user_id = target)
+      then exported
+    else (select pg_catalog.encode(pg_catalog.set_byte(pg_catalog.set_byte(h, 6, (pg_catalog.get_byte(h, 6) & 15) | 128),
+                                                      8, (pg_catalog.get_byte(h, 8) & 63) | 128), 'hex')::uuid
+            from (select pg_catalog.substr(pg_catalog.sha256(pg_catalog.convert_to(target::text || '/' || exported::text, 'UTF8')), 1, 16) as h) d)
+  end
+$$;
+REVOKE ALL ON FUNCTION private.import_id(uuid, uuid) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.import_id(target uuid, exported uuid) IS 'The id an exported row gets in the target user''s import: its own when the user already has a row with it, else an id derived from the user and the exported id (the same on every import of the document; never another user''s, whose ids the answer does not reveal).';
+
+CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint, ids jsonb)
+    LANGUAGE plpgsql
     SET search_path TO ''
     AS $$
 declare
-  v_taken uuid;
   v_count bigint;
   v_merged bigint;
+  v_ids jsonb;
 begin
-  -- The schema private is usable by signed-in users: the target is checked here too, not only by the caller.
-  perform private.acting_user(target);
-  -- A row of the document whose key exists for someone else would be skipped silently (on conflict do nothing):
-  -- refuse instead, for every table the document fills.
-  select x.id into v_taken from (
-      select c.id, c.user_id from public.conversations c
-       where c.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'conversations') r)
-      union all
-      select m.id, m.user_id from public.user_memories m
-       where m.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'memories') r)
-      union all
-      select s.id, s.user_id from public.memory_sightings s
-       where s.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'sightings') r)
-      union all
-      select a.memory_id, a.user_id from public.memory_access a
-       where a.memory_id in (select (r->>'memory_id')::uuid from jsonb_array_elements(document->'access') r)
-      union all
-      select l.id, l.user_id from public.memory_access_log l
-       where l.id in (select (r->>'id')::uuid from jsonb_array_elements(document->'access_log') r)) x
-   where x.user_id <> target limit 1;
-  if found then
-    raise exception 'row % of this export belongs to another user in this project', v_taken
-      using errcode = '23505', column = 'document', hint = 'An export is imported for the user it was taken from, or into another project.';
-  end if;
-
-  insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at,
-    agent_id, run_id)
-  select r.id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at, r.updated_at,
-         r.agent_id, r.run_id
-    from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
-   order by r.created_at
-  on conflict (id) do nothing;
-  get diagnostics v_count = row_count;
-  return query select 'conversations', v_count, jsonb_array_length(document->'conversations') - v_count, 0::bigint;
+  -- Ids are the project's: every id of the document (its rows' and the ones they refer to) is read through
+  -- private.import_id, so a row whose id is taken by someone else imports as a free id does, under a new id
+  -- reported in ids (exported id -> id here).
+  with rows as (
+    select r.*, private.import_id(target, r.id) as new_id
+      from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
+  ), inserted as (
+    insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at,
+      agent_id, run_id)
+    select r.new_id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at,
+           r.updated_at, r.agent_id, r.run_id
+      from rows r
+     order by r.created_at
+    on conflict (id) do nothing
+    returning 1
+  )
+  select (select count(*) from inserted),
+         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
+    into v_count, v_ids;
+  return query select 'conversations', v_count, jsonb_array_length(document->'conversations') - v_count, 0::bigint, v_ids;
 
   -- An active memory that says what an active memory of the user already says (the same fact key) is kept as a
   -- duplicate of it, not dropped: history shows it and unmerge_memory makes it a memory of its own again.
   with rows as (
-    select r.* from jsonb_populate_recordset(null::public.user_memories, document->'memories') r
-     where not exists (select 1 from public.user_memories m where m.id = r.id)
+    select r.*, private.import_id(target, r.id) as new_id
+      from jsonb_populate_recordset(null::public.user_memories, document->'memories') r
+  ), fresh as (
+    select r.* from rows r
+     where not exists (select 1 from public.user_memories m where m.id = r.new_id and m.user_id = target)
   ), placed as (
     select r.*, (select m.id from public.user_memories m
                   where r.is_active and m.user_id = target and m.is_active
                     and coalesce(m.agent_id, '') = coalesce(r.agent_id, '') and coalesce(m.run_id, '') = coalesce(r.run_id, '')
                     and md5(public.fact_key(m.fact)) = md5(public.fact_key(r.fact))) as existing
-      from rows r
+      from fresh r
   ), inserted as (
     insert into public.user_memories (id, user_id, fact, memory_type, category, importance_score, confidence_score,
       is_active, duplicate_of, source_conversation_id, version, previous_version_id, metadata, created_at, updated_at,
       last_accessed_at, expires_at, observed_at, agent_id, run_id)
-    select p.id, target, p.fact, p.memory_type, p.category, p.importance_score, p.confidence_score,
-           p.is_active and p.existing is null, coalesce(p.existing, p.duplicate_of), p.source_conversation_id,
-           p.version, p.previous_version_id, coalesce(p.metadata, '{}'), p.created_at, p.updated_at,
+    select p.new_id, target, p.fact, p.memory_type, p.category, p.importance_score, p.confidence_score,
+           p.is_active and p.existing is null, coalesce(p.existing, private.import_id(target, p.duplicate_of)),
+           private.import_id(target, p.source_conversation_id), p.version,
+           private.import_id(target, p.previous_version_id), coalesce(p.metadata, '{}'), p.created_at, p.updated_at,
            p.last_accessed_at, p.expires_at, p.observed_at, p.agent_id, p.run_id
       from placed p
      order by p.version, p.created_at
     returning 1
   )
-  select (select count(*) from inserted), (select count(*) from placed p where p.existing is not null)
-    into v_count, v_merged;
-  return query select 'user_memories', v_count, jsonb_array_length(document->'memories') - v_count, v_merged;
+  select (select count(*) from inserted), (select count(*) from placed p where p.existing is not null),
+         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
+    into v_count, v_merged, v_ids;
+  return query select 'user_memories', v_count, jsonb_array_length(document->'memories') - v_count, v_merged, v_ids;
 
-  insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
-    confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
-    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at, agent_id, run_id)
-  select r.id, target, r.memory_id, r.fact, r.memory_type, r.category, r.importance_score, r.confidence_score,
-         coalesce(r.metadata, '{}'), r.source_conversation_id, r.expires_at, r.idempotency_key, r.origin,
-         r.merged_memory_id, r.similarity, r.seen_at, r.unmerged_at, r.unmerged_memory_id, r.observed_at,
-         r.agent_id, r.run_id
-    from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
-  on conflict (id) do nothing;
-  get diagnostics v_count = row_count;
-  return query select 'memory_sightings', v_count, jsonb_array_length(document->'sightings') - v_count, 0::bigint;
+  with rows as (
+    select r.*, private.import_id(target, r.id) as new_id
+      from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
+  ), inserted as (
+    insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
+      confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
+      merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at, agent_id, run_id)
+    select r.new_id, target, private.import_id(target, r.memory_id), r.fact, r.memory_type, r.category,
+           r.importance_score, r.confidence_score, coalesce(r.metadata, '{}'),
+           private.import_id(target, r.source_conversation_id), r.expires_at, r.idempotency_key, r.origin,
+           private.import_id(target, r.merged_memory_id), r.similarity, r.seen_at, r.unmerged_at,
+           private.import_id(target, r.unmerged_memory_id), r.observed_at, r.agent_id, r.run_id
+      from rows r
+    on conflict (id) do nothing
+    returning 1
+  )
+  select (select count(*) from inserted),
+         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
+    into v_count, v_ids;
+  return query select 'memory_sightings', v_count, jsonb_array_length(document->'sightings') - v_count, 0::bigint, v_ids;
 
+  -- Keyed by the memory: its id here is the memories' mapping above.
   insert into public.memory_access (memory_id, user_id, last_accessed_at, access_count)
-  select r.memory_id, target, r.last_accessed_at, r.access_count
+  select private.import_id(target, r.memory_id), target, r.last_accessed_at, r.access_count
     from jsonb_populate_recordset(null::public.memory_access, document->'access') r
   on conflict (memory_id) do nothing;
   get diagnostics v_count = row_count;
-  return query select 'memory_access', v_count, jsonb_array_length(document->'access') - v_count, 0::bigint;
+  return query select 'memory_access', v_count, jsonb_array_length(document->'access') - v_count, 0::bigint, '{}'::jsonb;
 
-  insert into public.memory_access_log (id, memory_id, user_id, accessed_at)
-  select r.id, r.memory_id, target, r.accessed_at
-    from jsonb_populate_recordset(null::public.memory_access_log, document->'access_log') r
-  on conflict (id) do nothing;
-  get diagnostics v_count = row_count;
-  return query select 'memory_access_log', v_count, jsonb_array_length(document->'access_log') - v_count, 0::bigint;
+  with rows as (
+    select r.*, private.import_id(target, r.id) as new_id
+      from jsonb_populate_recordset(null::public.memory_access_log, document->'access_log') r
+  ), inserted as (
+    insert into public.memory_access_log (id, memory_id, user_id, accessed_at)
+    select r.new_id, private.import_id(target, r.memory_id), target, r.accessed_at
+      from rows r
+    on conflict (id) do nothing
+    returning 1
+  )
+  select (select count(*) from inserted),
+         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
+    into v_count, v_ids;
+  return query select 'memory_access_log', v_count, jsonb_array_length(document->'access_log') - v_count, 0::bigint, v_ids;
 end
 $$;
 REVOKE ALL ON FUNCTION private.import_user_rows(uuid, jsonb) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION private.import_user_rows(target uuid, document jsonb) IS 'import_user_data''s writing step, for a target user it has already checked: inserts the document''s rows for that user, skipping rows already present, keeping an active memory that repeats one of the user''s as its duplicate, and refusing (23505) rows that belong to another user.';
+COMMENT ON FUNCTION private.import_user_rows(target uuid, document jsonb) IS 'import_user_data''s writing step, for a target user it has already checked: inserts the document''s rows for that user under the ids private.import_id gives them (reported per table in ids when they differ), skipping rows already present, keeping an active memory that repeats one of the user''s as its duplicate.';
 
-GRANT ALL ON FUNCTION private.import_user_rows(uuid, jsonb) TO authenticated;
-GRANT ALL ON FUNCTION private.import_user_rows(uuid, jsonb) TO service_role;
-
-CREATE FUNCTION public.import_user_data(document jsonb, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
-    LANGUAGE plpgsql
+CREATE FUNCTION public.import_user_data(document jsonb, user_id uuid DEFAULT NULL::uuid) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint, ids jsonb)
+    LANGUAGE plpgsql SECURITY DEFINER
     SET search_path TO ''
     AS $$
 declare
@@ -185,7 +215,7 @@ end
 $$;
 REVOKE ALL ON FUNCTION public.import_user_data(jsonb, uuid) FROM PUBLIC, anon, authenticated, service_role;
 
-COMMENT ON FUNCTION public.import_user_data(document jsonb, user_id uuid) IS 'Takes a chat-memory-export document (export_user_data, version 1) into this project for the caller (or, for service_role, the user named), all or nothing: ids are kept, rows already present are skipped (a second import changes nothing), an active memory repeating one of the user''s is kept as its duplicate, quotas apply. Reports per table the rows imported, already present and merged. Imported memories are pending embedding.';
+COMMENT ON FUNCTION public.import_user_data(document jsonb, user_id uuid) IS 'Takes a chat-memory-export document (export_user_data, version 1) into this project for the caller (or, for service_role, the user named), all or nothing: a row keeps its id when it is already the user''s, and otherwise gets an id of this project derived from the user and the exported id (whether another user holds an id is never told); rows already present are skipped (a second import changes nothing), an active memory repeating one of the user''s is kept as its duplicate, quotas apply. Reports per table the rows imported, already present and merged, and ids: exported id -> id here, for each row whose id differs. Imported memories are pending embedding.';
 
 GRANT ALL ON FUNCTION public.import_user_data(jsonb, uuid) TO authenticated;
 GRANT ALL ON FUNCTION public.import_user_data(jsonb, uuid) TO service_role;

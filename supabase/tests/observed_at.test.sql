@@ -85,6 +85,7 @@ select tests.rejects($$select * from public.import_user_data(jsonb_build_object(
   '23514', 'user_memories_observed_before_stored', 'a memory said after it was stored is refused on import');
 
 -- The period a question names (own examples), at 2026-12-04 noon.
+select tests.clear_authentication();
 select is(private.query_period(q, '2026-12-04 12:00+00'), r, q) from (values
   ('What did she bake on 3 February 2024?', tstzrange('2024-02-03 00:00+00', '2024-02-04 00:00+00')),
   ('what happened 2025-07-09', tstzrange('2025-07-09 00:00+00', '2025-07-10 00:00+00')),

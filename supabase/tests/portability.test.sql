@@ -1,8 +1,8 @@
 -- export_user_data and import_user_data as supabase.rpc() calls them: the document holds every row of the caller's,
 -- an import is for the caller only, refuses whole what it cannot take (with a deliberate SQLSTATE naming the part),
--- never writes over another user's rows, and a second import changes nothing.
+-- never writes over another user's rows nor says whether one holds an id, and a second import changes nothing.
 begin;
-select plan(17);
+select plan(19);
 
 select tests.create_user('ana@example.com');
 select tests.create_user('ben@example.com');
@@ -28,11 +28,38 @@ select tests.rejects($$select * from public.import_user_data((select d from doc)
   '42501', null, 'a user cannot import for someone else');
 select tests.clear_authentication();
 
+-- Ids are the project's: a document whose ids another user holds imports as one whose ids no one holds, so the
+-- answer tells nothing about them.
+create function pg_temp.fresh_ids(d jsonb) returns jsonb language plpgsql as $$
+declare
+  v text := d::text;
+  u text;
+begin
+  for u in select distinct m[1] from regexp_matches(d::text, '([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})', 'g') m loop
+    v := replace(v, u, gen_random_uuid()::text);
+  end loop;
+  return v::jsonb;
+end
+$$;
+create temp table answers (who text, table_name text, imported bigint, already_present bigint, merged bigint, ids jsonb);
+grant all on answers to authenticated;
+select tests.create_user('dee@example.com');
+select tests.authenticate_as('dee@example.com');
+insert into answers select 'fresh ids', * from public.import_user_data(pg_temp.fresh_ids((select d from doc)));
 select tests.authenticate_as('ben@example.com');
-select tests.rejects($$select * from public.import_user_data((select d from doc))$$, '23505', null,
-  'another user''s export in the same project is refused: its rows belong to someone else');
-select tests.rejects($$select * from public.import_user_data((select d from doc) || '{"memories": [], "sightings": []}')$$,
-  '23505', null, 'the same for the access records alone (every table the document fills is checked)');
+insert into answers select 'another user''s ids', * from public.import_user_data((select d from doc));
+select results_eq(
+  $$select table_name, imported, already_present, merged, (select count(*) from jsonb_object_keys(ids)) from answers where who = 'another user''s ids' order by table_name$$,
+  $$select table_name, imported, already_present, merged, (select count(*) from jsonb_object_keys(ids)) from answers where who = 'fresh ids' order by table_name$$,
+  'another user''s export imports as a document of ids no one holds: the same counts, every id reported as new');
+select is((select sum(imported)::int from public.import_user_data((select d from doc))), 0,
+  'imported again, it finds its rows under the ids it gave them: nothing changes');
+select ok((select bool_and(s.memory_id in (select m.id from public.user_memories m)) from public.memory_sightings s),
+  'its sightings hang on the imported memories, not on the exporter''s');
+select tests.clear_authentication();
+select is((select count(*)::int from public.user_memories where user_id = tests.user_id('ana@example.com')),
+  (select jsonb_array_length(d->'memories') from doc), 'and the exporter''s rows are as they were');
+select tests.authenticate_as('ben@example.com');
 select tests.rejects($$select * from public.import_user_data(null)$$, '22023', null, 'no document is refused');
 select tests.rejects($$select * from public.import_user_data('[1]')$$, '22023', null, 'nor is an array');
 select tests.rejects($$select * from public.import_user_data(jsonb_set((select d from doc), '{format}', '"x"'))$$, '22023', null,

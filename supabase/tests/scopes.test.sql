@@ -144,8 +144,13 @@ insert into public.conversations (user_id, agent_id, run_id, title) values (test
 create temp table exported as select public.export_user_data(tests.user_id('ana@example.com')) as document;
 delete from public.conversations where user_id = tests.user_id('ana@example.com');
 select lives_ok($$select public.erase_memories('erase my memories', user_id => tests.user_id('ana@example.com'))$$, 'everything erased');
-select lives_ok($$select * from public.import_user_data((select document from exported), tests.user_id('ana@example.com'))$$,
-  'and the export imported back');
+create temp table imported as select * from public.import_user_data((select document from exported), tests.user_id('ana@example.com'));
+select is((select count(*)::int from jsonb_object_keys((select ids from imported where table_name = 'user_memories'))),
+  jsonb_array_length((select document->'memories' from exported)),
+  'and the export imported back, each erased memory under a new id, reported');
+-- The ids the app held name the imported memories through that report.
+update held set id = (select (i.ids->>held.id::text)::uuid from imported i where i.table_name = 'user_memories')
+ where id::text in (select jsonb_object_keys(ids) from imported where table_name = 'user_memories');
 select results_eq($$select fact, agent_id, run_id from public.user_memories
                      where user_id = tests.user_id('ana@example.com') and is_active and fact like '%7:15%' order by agent_id nulls first, fact$$,
   $$values ('Takes the 7:15 train to work every weekday', null::text, null::text),
