@@ -2,6 +2,7 @@
 // program limits, class 54) is a 400 naming the rule; anything unexpected is a 500 that carries the request id it
 // was logged under, readable by browser code (CORS exposes it).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fromDatabaseError, USER_KEYS } from "../shared/http/errors.ts";
 import { errorResponse } from "../shared/http/respond.ts";
 import { createTestDatabase, type TestDatabase } from "./support/database.ts";
 
@@ -26,6 +27,15 @@ describe("error answers", () => {
     const response = errorResponse(error, () => { throw new Error("a 400 is not logged as unexpected"); });
     expect(response.status).toBe(400);
     expect((await response.json()).error.code).toMatch(/^(invalid_value|invalid_parameter|value_too_large)$/);
+  });
+
+  it("says 401 unknown_user for a write to a user the project does not have, through every foreign key to auth.users", async () => {
+    const keys = await database.sql`select c.conname::text as name from pg_constraint c
+      where c.confrelid = 'auth.users'::regclass and c.connamespace = 'public'::regnamespace order by 1`;
+    expect(keys.map((k) => k.name)).toEqual([...USER_KEYS].sort());
+    const error = await raised("insert into public.conversations (user_id) values (gen_random_uuid())");
+    expect(error.code).toBe("23503");
+    expect(fromDatabaseError(error)).toMatchObject({ status: 401, code: "unknown_user", details: [{ field: "user_id", rule: "unknown_user" }] });
   });
 
   it("answers the unexpected with 500 and the request id it logged", async () => {

@@ -131,8 +131,11 @@ const SQLSTATE_CLASS_STATUS: Record<string, [number, string]> = {
   "54": [400, "value_too_large"],
 };
 
-/** The foreign keys to auth.users: a write for a user the project does not have breaks one of them. */
-const USER_KEYS = new Set(["user_memories_user_id_fkey", "memory_user_stats_user_id_fkey", "memory_sightings_user_id_fkey",
+/**
+ * The foreign keys to auth.users: a write for a user the project does not have breaks one of them. The list is the
+ * catalog's (test/errors.test.ts compares them), so a table added with one is mapped as soon as it exists.
+ */
+export const USER_KEYS: ReadonlySet<string> = new Set(["user_memories_user_id_fkey", "memory_user_stats_user_id_fkey", "memory_sightings_user_id_fkey",
   "memory_idempotency_keys_user_id_fkey", "conversations_user_id_fkey"]);
 
 /** The API error for a database error, or null when it is not one we expect (a bug: 500). */
