@@ -56,11 +56,19 @@ const CASES: Case[] = [
   { operationId: "eraseMemories", field: "user_id", method: "POST", path: () => "/memory-store/erase", body: (id) => ({ confirm: "erase my memories", user_id: id }) },
   { operationId: "exportUserData", field: "user_id", method: "GET", path: (id) => `/memory-store/export?user_id=${q(id)}` },
   { operationId: "importUserData", field: "user_id", method: "POST", path: (id) => `/memory-store/import?user_id=${q(id)}`, body: () => emptyDocument() },
-  { operationId: "importUserData", field: "memories.id", method: "POST", path: () => "/memory-store/import", body: (id) => ({
+  { operationId: "importUserData", field: "document ids", method: "POST", path: () => "/memory-store/import", body: (id) => ({
     ...emptyDocument(), memories: [{ id, fact: `Reads sea shanties, volume ${++volume}`, memory_type: "fact", category: null, importance_score: 0.5,
-      confidence_score: 0.5, is_active: true, duplicate_of: null, version: 1, previous_version_id: null, source_conversation_id: null,
+      confidence_score: 0.5, is_active: true, duplicate_of: null, version: 1, previous_version_id: null,
       metadata: {}, created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z", last_accessed_at: null, expires_at: null,
-      observed_at: null, agent_id: null, run_id: null }] }) },
+      observed_at: null, agent_id: null, run_id: null, source_conversation_id: id }],
+    // The same id in every part of the document, as a row's id and as what the rows refer to.
+    conversations: [{ id, title: "Sea songs", metadata: {}, started_at: "2024-01-01T00:00:00Z", last_message_at: null,
+      created_at: "2024-01-01T00:00:00Z", updated_at: "2024-01-01T00:00:00Z" }],
+    sightings: [{ id, memory_id: id, fact: "Reads sea shanties aloud", memory_type: "fact", category: null, importance_score: 0.5,
+      confidence_score: 0.5, metadata: {}, source_conversation_id: null, expires_at: null, idempotency_key: null, origin: "store",
+      merged_memory_id: null, similarity: null, seen_at: "2024-01-02T00:00:00Z", unmerged_at: null, unmerged_memory_id: null }],
+    access: [{ memory_id: id, last_accessed_at: "2024-01-03T00:00:00Z", access_count: 2 }],
+    access_log: [{ id, memory_id: id, accessed_at: "2024-01-03T00:00:00Z" }] }) },
 ];
 
 /** Each imported statement its own, so that one import does not make the next a duplicate. */

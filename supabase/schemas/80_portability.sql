@@ -78,6 +78,20 @@ REVOKE ALL ON FUNCTION private.import_id(uuid, uuid) FROM PUBLIC, anon, authenti
 
 COMMENT ON FUNCTION private.import_id(target uuid, exported uuid) IS 'The id an exported row gets in the target user''s import: its own when the user already has a row with it, else an id derived from the user and the exported id (the same on every import of the document; never another user''s, whose ids the answer does not reveal).';
 
+CREATE FUNCTION private.import_ids_changed(target uuid, part jsonb) RETURNS jsonb
+    LANGUAGE sql STABLE
+    SET search_path TO ''
+    AS $$
+  -- Read before or after the part is written alike: a row's id here never depends on what the import wrote.
+  select coalesce(jsonb_object_agg(e.exported, e.here), '{}')
+    from (select (r->>'id')::uuid as exported, private.import_id(target, (r->>'id')::uuid) as here
+            from jsonb_array_elements(part) r) e
+   where e.here <> e.exported
+$$;
+REVOKE ALL ON FUNCTION private.import_ids_changed(uuid, jsonb) FROM PUBLIC, anon, authenticated, service_role;
+
+COMMENT ON FUNCTION private.import_ids_changed(target uuid, part jsonb) IS 'What import_user_data reports as ids for a part of the document: exported id -> id here (private.import_id), for each row whose id is not the document''s.';
+
 CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint, ids jsonb)
     LANGUAGE plpgsql
     SET search_path TO ''
@@ -85,28 +99,20 @@ CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TA
 declare
   v_count bigint;
   v_merged bigint;
-  v_ids jsonb;
 begin
   -- Ids are the project's: every id of the document (its rows' and the ones they refer to) is read through
   -- private.import_id, so a row whose id is taken by someone else imports as a free id does, under a new id
-  -- reported in ids (exported id -> id here).
-  with rows as (
-    select r.*, private.import_id(target, r.id) as new_id
-      from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
-  ), inserted as (
-    insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at,
-      agent_id, run_id)
-    select r.new_id, target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at, r.created_at,
-           r.updated_at, r.agent_id, r.run_id
-      from rows r
-     order by r.created_at
-    on conflict (id) do nothing
-    returning 1
-  )
-  select (select count(*) from inserted),
-         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
-    into v_count, v_ids;
-  return query select 'conversations', v_count, jsonb_array_length(document->'conversations') - v_count, 0::bigint, v_ids;
+  -- reported in ids (private.import_ids_changed).
+  insert into public.conversations (id, user_id, title, metadata, started_at, last_message_at, created_at, updated_at,
+    agent_id, run_id)
+  select private.import_id(target, r.id), target, r.title, coalesce(r.metadata, '{}'), r.started_at, r.last_message_at,
+         r.created_at, r.updated_at, r.agent_id, r.run_id
+    from jsonb_populate_recordset(null::public.conversations, document->'conversations') r
+   order by r.created_at
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'conversations', v_count, jsonb_array_length(document->'conversations') - v_count, 0::bigint,
+    private.import_ids_changed(target, document->'conversations');
 
   -- An active memory that says what an active memory of the user already says (the same fact key) is kept as a
   -- duplicate of it, not dropped: history shows it and unmerge_memory makes it a memory of its own again.
@@ -135,31 +141,24 @@ begin
      order by p.version, p.created_at
     returning 1
   )
-  select (select count(*) from inserted), (select count(*) from placed p where p.existing is not null),
-         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
-    into v_count, v_merged, v_ids;
-  return query select 'user_memories', v_count, jsonb_array_length(document->'memories') - v_count, v_merged, v_ids;
+  select (select count(*) from inserted), (select count(*) from placed p where p.existing is not null)
+    into v_count, v_merged;
+  return query select 'user_memories', v_count, jsonb_array_length(document->'memories') - v_count, v_merged,
+    private.import_ids_changed(target, document->'memories');
 
-  with rows as (
-    select r.*, private.import_id(target, r.id) as new_id
-      from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
-  ), inserted as (
-    insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
-      confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
-      merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at, agent_id, run_id)
-    select r.new_id, target, private.import_id(target, r.memory_id), r.fact, r.memory_type, r.category,
-           r.importance_score, r.confidence_score, coalesce(r.metadata, '{}'),
-           private.import_id(target, r.source_conversation_id), r.expires_at, r.idempotency_key, r.origin,
-           private.import_id(target, r.merged_memory_id), r.similarity, r.seen_at, r.unmerged_at,
-           private.import_id(target, r.unmerged_memory_id), r.observed_at, r.agent_id, r.run_id
-      from rows r
-    on conflict (id) do nothing
-    returning 1
-  )
-  select (select count(*) from inserted),
-         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
-    into v_count, v_ids;
-  return query select 'memory_sightings', v_count, jsonb_array_length(document->'sightings') - v_count, 0::bigint, v_ids;
+  insert into public.memory_sightings (id, user_id, memory_id, fact, memory_type, category, importance_score,
+    confidence_score, metadata, source_conversation_id, expires_at, idempotency_key, origin,
+    merged_memory_id, similarity, seen_at, unmerged_at, unmerged_memory_id, observed_at, agent_id, run_id)
+  select private.import_id(target, r.id), target, private.import_id(target, r.memory_id), r.fact, r.memory_type,
+         r.category, r.importance_score, r.confidence_score, coalesce(r.metadata, '{}'),
+         private.import_id(target, r.source_conversation_id), r.expires_at, r.idempotency_key, r.origin,
+         private.import_id(target, r.merged_memory_id), r.similarity, r.seen_at, r.unmerged_at,
+         private.import_id(target, r.unmerged_memory_id), r.observed_at, r.agent_id, r.run_id
+    from jsonb_populate_recordset(null::public.memory_sightings, document->'sightings') r
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'memory_sightings', v_count, jsonb_array_length(document->'sightings') - v_count, 0::bigint,
+    private.import_ids_changed(target, document->'sightings');
 
   -- Keyed by the memory: its id here is the memories' mapping above.
   insert into public.memory_access (memory_id, user_id, last_accessed_at, access_count)
@@ -169,20 +168,13 @@ begin
   get diagnostics v_count = row_count;
   return query select 'memory_access', v_count, jsonb_array_length(document->'access') - v_count, 0::bigint, '{}'::jsonb;
 
-  with rows as (
-    select r.*, private.import_id(target, r.id) as new_id
-      from jsonb_populate_recordset(null::public.memory_access_log, document->'access_log') r
-  ), inserted as (
-    insert into public.memory_access_log (id, memory_id, user_id, accessed_at)
-    select r.new_id, private.import_id(target, r.memory_id), target, r.accessed_at
-      from rows r
-    on conflict (id) do nothing
-    returning 1
-  )
-  select (select count(*) from inserted),
-         (select coalesce(jsonb_object_agg(r.id, r.new_id) filter (where r.new_id <> r.id), '{}') from rows r)
-    into v_count, v_ids;
-  return query select 'memory_access_log', v_count, jsonb_array_length(document->'access_log') - v_count, 0::bigint, v_ids;
+  insert into public.memory_access_log (id, memory_id, user_id, accessed_at)
+  select private.import_id(target, r.id), private.import_id(target, r.memory_id), target, r.accessed_at
+    from jsonb_populate_recordset(null::public.memory_access_log, document->'access_log') r
+  on conflict (id) do nothing;
+  get diagnostics v_count = row_count;
+  return query select 'memory_access_log', v_count, jsonb_array_length(document->'access_log') - v_count, 0::bigint,
+    private.import_ids_changed(target, document->'access_log');
 end
 $$;
 REVOKE ALL ON FUNCTION private.import_user_rows(uuid, jsonb) FROM PUBLIC, anon, authenticated, service_role;

@@ -97,14 +97,19 @@ insert into calls values
   ('get_memory_stats', 'user_id', $$select public.get_memory_stats(%1$L) - 'quota'$$),
   ('export_user_data', 'user_id', $$select public.export_user_data(%1$L) - 'exported_at'$$),
   ('import_user_data', 'user_id', $$select * from public.import_user_data('{"format": "chat-memory-export", "version": 1, "memories": [], "sightings": [], "conversations": [], "access": [], "access_log": []}', %1$L)$$),
-  -- An id inside an imported document is an argument too.
+  -- An id inside an imported document is an argument too: the same id in every part, as a row's id and as what
+  -- the rows refer to.
   ('import_user_data', 'document', $$select * from public.import_user_data(jsonb_build_object('format', 'chat-memory-export', 'version', 1,
       'memories', jsonb_build_array(jsonb_build_object('id', %1$L::text, 'fact', 'Ana reads Baltic sagas', 'memory_type', 'fact',
         'importance_score', 0.5, 'confidence_score', 0.5, 'is_active', true, 'version', 1, 'metadata', '{}'::jsonb,
-        'created_at', '2024-01-01T00:00:00Z', 'updated_at', '2024-01-01T00:00:00Z')),
-      'sightings', '[]'::jsonb, 'conversations', jsonb_build_array(jsonb_build_object('id', %1$L::text, 'title', 't', 'metadata', '{}'::jsonb,
+        'source_conversation_id', %1$L::text, 'created_at', '2024-01-01T00:00:00Z', 'updated_at', '2024-01-01T00:00:00Z')),
+      'sightings', jsonb_build_array(jsonb_build_object('id', %1$L::text, 'memory_id', %1$L::text, 'fact', 'Ana reads sagas',
+        'memory_type', 'fact', 'importance_score', 0.5, 'confidence_score', 0.5, 'metadata', '{}'::jsonb, 'origin', 'store',
+        'seen_at', '2024-01-02T00:00:00Z')),
+      'conversations', jsonb_build_array(jsonb_build_object('id', %1$L::text, 'title', 't', 'metadata', '{}'::jsonb,
         'started_at', '2024-01-01T00:00:00Z', 'created_at', '2024-01-01T00:00:00Z', 'updated_at', '2024-01-01T00:00:00Z')),
-      'access', '[]'::jsonb, 'access_log', '[]'::jsonb))$$),
+      'access', jsonb_build_array(jsonb_build_object('memory_id', %1$L::text, 'last_accessed_at', '2024-01-03T00:00:00Z', 'access_count', 2)),
+      'access_log', jsonb_build_array(jsonb_build_object('id', %1$L::text, 'memory_id', %1$L::text, 'accessed_at', '2024-01-03T00:00:00Z'))))$$),
   -- The tables a user may write directly (RLS, and the columns authenticated may write).
   ('table', 'user_memories.id', $$select count(*) from public.user_memories where id = %1$L$$),
   ('table', 'user_memories.id', $$with u as (update public.user_memories set importance_score = 0.1 where id = %1$L returning 1) select count(*) from u$$),

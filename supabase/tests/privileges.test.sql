@@ -148,6 +148,7 @@ select results_eq($$
   ('private.guard_allows_merge(text,double precision,double precision)', 'service_role'),
   ('private.has_own_index(uuid)', ''),
   ('private.import_id(uuid,uuid)', ''),
+  ('private.import_ids_changed(uuid,jsonb)', ''),
   ('private.import_user_rows(uuid,jsonb)', ''),
   ('private.in_scope(text,text,text,text)', 'service_role'),
   ('private.is_content_word(text)', 'service_role'),

@@ -31,6 +31,8 @@ DROP FUNCTION public.import_user_data(jsonb, uuid);
 
 DROP FUNCTION private.import_user_rows(uuid, jsonb);
 
+DROP FUNCTION private.import_ids_changed(uuid, jsonb);
+
 DROP FUNCTION private.import_id(uuid, uuid);
 
 CREATE FUNCTION private.import_user_rows(target uuid, document jsonb) RETURNS TABLE(table_name text, imported bigint, already_present bigint, merged bigint)
