@@ -1240,13 +1240,15 @@ CREATE FUNCTION public.store_memories(items jsonb, user_id uuid DEFAULT NULL::uu
     AS $_$
 #variable_conflict use_column
 declare
-  -- store_memory's parameters an item may give, each with its type; an item leaves out what it does not give, so
-  -- store_memory's own defaults apply (one definition of them).
-  v_params constant jsonb := '{"fact": "text", "memory_type": "text", "category": "text", "importance_score": "double precision",
-    "confidence_score": "double precision", "source_conversation_id": "uuid", "metadata": "jsonb",
-    "embedding": "extensions.vector", "embedding_model": "text", "expires_at": "timestamp with time zone",
-    "idempotency_key": "text", "duplicate_threshold": "double precision", "on_conflict": "text",
-    "observed_at": "timestamp with time zone", "agent_id": "text", "run_id": "text"}'::jsonb;
+  -- store_memory's parameters an item may give, each with its type, read from the catalog (one definition of
+  -- them: a parameter store_memory gains, an item may give); the user is the batch's. An item leaves out what it
+  -- does not give, so store_memory's own defaults apply. The input parameters come first in proargnames, so they
+  -- pair with proargtypes; the output columns after them pair with nothing.
+  v_params constant jsonb := (
+    select jsonb_object_agg(a.name, pg_catalog.format_type(a.type, null))
+      from pg_catalog.pg_proc p
+     cross join lateral unnest(p.proargnames, p.proargtypes::oid[]) as a(name, type)
+     where p.oid = 'public.store_memory'::regproc and a.type is not null and a.name <> 'user_id');
   v_user uuid := private.acting_user(store_memories.user_id);
   v_item jsonb;
   v_key text;
