@@ -117,6 +117,10 @@ insert into calls values
   ('table', 'user_memories.duplicate_of', $$with i as (insert into public.user_memories (user_id, fact, memory_type, duplicate_of, is_active) values (auth.uid(), 'Ana hums', 'fact', %1$L, false) returning 1) select count(*) from i$$),
   ('table', 'user_memories.previous_version_id', $$with i as (insert into public.user_memories (user_id, fact, memory_type, previous_version_id, version) values (auth.uid(), 'Ana hums', 'fact', %1$L, 2) returning 1) select count(*) from i$$),
   ('table', 'user_memories.source_conversation_id', $$with i as (insert into public.user_memories (user_id, fact, memory_type, source_conversation_id) values (auth.uid(), 'Ana hums', 'fact', %1$L) returning 1) select count(*) from i$$),
+  -- A primary key a client would choose or change.
+  ('table', 'user_memories.id', $$with i as (insert into public.user_memories (id, user_id, fact, memory_type) values (%1$L, auth.uid(), 'Ana hums', 'fact') returning 1) select count(*) from i$$),
+  ('table', 'conversations.id', $$with i as (insert into public.conversations (id, user_id) values (%1$L, auth.uid()) returning 1) select count(*) from i$$),
+  ('table', 'conversations.id', $$with u as (update public.conversations set id = %1$L where user_id = auth.uid() returning 1) select count(*) from u$$),
   ('table', 'conversations.id', $$with u as (update public.conversations set title = 'x' where id = %1$L returning 1) select count(*) from u$$),
   ('table', 'conversations.id', $$with d as (delete from public.conversations where id = %1$L returning 1) select count(*) from d$$),
   ('table', 'memory_sightings.id', $$select count(*) from public.memory_sightings where id = %1$L or memory_id = %1$L$$),
